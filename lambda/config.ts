@@ -1,0 +1,119 @@
+/**
+ * The one module that reads environment variables. Everything else receives plain, frozen
+ * configuration objects, so the engine and the pure cores never look at `process.env`.
+ */
+
+/** Which keyrings decrypt `encrypted_image`. */
+export type KeySource = 'local' | 'kms';
+
+export interface LimitsConfig {
+  /** Largest accepted request body in bytes (as received, before base64/url decoding). */
+  readonly maxBodyBytes: number;
+  /** Largest accepted decrypted image in bytes. */
+  readonly maxImageBytes: number;
+  /** Smallest accepted image side in pixels. */
+  readonly minSidePx: number;
+  /** Largest accepted image side in pixels. */
+  readonly maxSidePx: number;
+  /** Largest accepted image area in megapixels. */
+  readonly maxMegapixels: number;
+  /** Most faces returned per image (largest first). */
+  readonly maxFaces: number;
+}
+
+export interface KeysConfig {
+  readonly source: KeySource;
+  /** ARN of the KMS asymmetric RSA key (RSA_2048+/ENCRYPT_DECRYPT) used by mobile and web clients. */
+  readonly kmsRsaKeyArn: string | undefined;
+  /** ARNs of KMS symmetric keys accepted for server-side callers (comma-separated in the env). */
+  readonly kmsSymmetricKeyArns: readonly string[];
+  /** Folder holding the local development RSA key pair (generated on first start). */
+  readonly localKeyDir: string;
+  /** Key namespace clients put in their raw RSA keyring. */
+  readonly keyNamespace: string;
+  /** Most encrypted data keys accepted in one message. */
+  readonly maxEncryptedDataKeys: number;
+}
+
+export interface AppConfig {
+  readonly limits: LimitsConfig;
+  readonly keys: KeysConfig;
+  /** Folder with the face-api model weights (`/opt/models` in the Lambda layer). */
+  readonly modelsDir: string | undefined;
+  /** Folder with the tfjs wasm binaries (`/opt/wasm` in the Lambda layer). */
+  readonly wasmDir: string | undefined;
+  /** Longest side in pixels of the copy the detector sees. */
+  readonly detectMaxSidePx: number;
+  /** Lowest detector score that counts as a face, in [0,1]. */
+  readonly minDetectionScore: number;
+  /** `debug` | `info` | `warn` | `error`. */
+  readonly logLevel: string;
+}
+
+/** Defaults sized so the largest request still fits Lambda's 6 MB synchronous payload (see README). */
+export const DEFAULT_LIMITS: LimitsConfig = Object.freeze({
+  maxBodyBytes: 6_000_000,
+  maxImageBytes: 4_194_304,
+  minSidePx: 32,
+  maxSidePx: 8192,
+  maxMegapixels: 50,
+  maxFaces: 20,
+});
+
+export const DEFAULT_KEY_NAMESPACE = 'face-quality';
+
+function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new Error(`Environment variable ${name} must be a non-negative number, got "${raw}"`);
+  }
+  return value;
+}
+
+function str(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+/**
+ * Reads the configuration from `env` (default `process.env`) and freezes it.
+ * Throws on a malformed value, so a bad deployment fails at init, not per request.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const source = str(env, 'KEY_SOURCE') ?? 'local';
+  if (source !== 'local' && source !== 'kms') {
+    throw new Error(`KEY_SOURCE must be "local" or "kms", got "${source}"`);
+  }
+  const limits: LimitsConfig = Object.freeze({
+    maxBodyBytes: num(env, 'MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes),
+    maxImageBytes: num(env, 'MAX_IMAGE_BYTES', DEFAULT_LIMITS.maxImageBytes),
+    minSidePx: num(env, 'MIN_IMAGE_SIDE_PX', DEFAULT_LIMITS.minSidePx),
+    maxSidePx: num(env, 'MAX_IMAGE_SIDE_PX', DEFAULT_LIMITS.maxSidePx),
+    maxMegapixels: num(env, 'MAX_IMAGE_MEGAPIXELS', DEFAULT_LIMITS.maxMegapixels),
+    maxFaces: num(env, 'MAX_FACES', DEFAULT_LIMITS.maxFaces),
+  });
+  const keys: KeysConfig = Object.freeze({
+    source,
+    kmsRsaKeyArn: str(env, 'KMS_RSA_KEY_ARN'),
+    kmsSymmetricKeyArns: Object.freeze(
+      (str(env, 'KMS_SYMMETRIC_KEY_ARNS') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+    localKeyDir: str(env, 'LOCAL_KEY_DIR') ?? '.local-keys',
+    keyNamespace: str(env, 'KEY_NAMESPACE') ?? DEFAULT_KEY_NAMESPACE,
+    maxEncryptedDataKeys: num(env, 'MAX_ENCRYPTED_DATA_KEYS', 3),
+  });
+  return Object.freeze({
+    limits,
+    keys,
+    modelsDir: str(env, 'MODELS_DIR'),
+    wasmDir: str(env, 'WASM_DIR'),
+    detectMaxSidePx: num(env, 'DETECT_MAX_SIDE_PX', 640),
+    minDetectionScore: num(env, 'MIN_DETECTION_SCORE', 0.5),
+    logLevel: str(env, 'LOG_LEVEL') ?? 'info',
+  });
+}
