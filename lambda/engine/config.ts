@@ -1,0 +1,89 @@
+/**
+ * Typed engine configuration. The engine reads no environment variables: the edge builds a
+ * partial config (from `lambda/config.ts`) and {@link resolveEngineConfig} fills in defaults.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/** Which TensorFlow.js backend runs the models. `auto` = `tensorflow` when installed, else `wasm`. */
+export type BackendName = 'auto' | 'wasm' | 'tensorflow';
+
+export interface EngineConfig {
+  /** Folder with the face-api weights (`ssd_mobilenetv1_model*`, `face_landmark_68_model*`). */
+  readonly modelsDir: string;
+  /** Folder with `tfjs-backend-wasm*.wasm`. */
+  readonly wasmDir: string;
+  readonly backend: BackendName;
+  /** Longest side in pixels of the downscaled copy the detector sees. */
+  readonly detectMaxSidePx: number;
+  /** Lowest detector score that counts as a face, in [0,1]. */
+  readonly minDetectionScore: number;
+  /** Detections overlapping more than this intersection-over-union are merged (non-max suppression). */
+  readonly nmsIouThreshold: number;
+  /** Most faces returned per image (largest first). */
+  readonly maxFaces: number;
+  /** Extra landmark passes on a crop framed by the previous pass's landmarks (0 = box crop only). */
+  readonly landmarkRefinePasses: number;
+  /** Run one inference on a blank image at load so the first request is not slow. */
+  readonly warmUp: boolean;
+}
+
+const require = createRequire(import.meta.url);
+
+function packageDir(pkg: string): string | undefined {
+  try {
+    return dirname(require.resolve(`${pkg}/package.json`));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `model/` folder of the installed `@vladmandic/face-api`, or `./model` when it is not installed (bundled). */
+function defaultModelsDir(): string {
+  const dir = packageDir('@vladmandic/face-api');
+  return dir === undefined ? join(process.cwd(), 'model') : join(dir, 'model');
+}
+
+/** The `dist/` folder of the installed `@tensorflow/tfjs-backend-wasm`, or `./wasm` when it is not installed. */
+function defaultWasmDir(): string {
+  const dir = packageDir('@tensorflow/tfjs-backend-wasm');
+  return dir === undefined ? join(process.cwd(), 'wasm') : join(dir, 'dist');
+}
+
+export const DEFAULT_ENGINE_CONFIG: EngineConfig = Object.freeze({
+  modelsDir: defaultModelsDir(),
+  wasmDir: defaultWasmDir(),
+  backend: 'auto',
+  detectMaxSidePx: 640,
+  minDetectionScore: 0.5,
+  // face-api's SsdMobilenetv1 uses 0.5 as well.
+  nmsIouThreshold: 0.5,
+  maxFaces: 20,
+  landmarkRefinePasses: 1,
+  warmUp: true,
+});
+
+/** Defaults overlaid with the defined fields of `partial`; validated and frozen. Throws RangeError on bad values. */
+export function resolveEngineConfig(partial: Partial<EngineConfig> = {}): EngineConfig {
+  const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
+  const config: EngineConfig = { ...DEFAULT_ENGINE_CONFIG, ...defined };
+  if (!['auto', 'wasm', 'tensorflow'].includes(config.backend)) {
+    throw new RangeError(`backend must be auto, wasm or tensorflow, got ${String(config.backend)}`);
+  }
+  if (!Number.isInteger(config.detectMaxSidePx) || config.detectMaxSidePx < 64) {
+    throw new RangeError(`detectMaxSidePx must be an integer >= 64, got ${config.detectMaxSidePx}`);
+  }
+  for (const key of ['minDetectionScore', 'nmsIouThreshold'] as const) {
+    const value = config[key];
+    if (!(value >= 0 && value <= 1)) throw new RangeError(`${key} must be in [0,1], got ${value}`);
+  }
+  if (!Number.isInteger(config.maxFaces) || config.maxFaces < 1) {
+    throw new RangeError(`maxFaces must be a positive integer, got ${config.maxFaces}`);
+  }
+  if (!Number.isInteger(config.landmarkRefinePasses) || config.landmarkRefinePasses < 0) {
+    throw new RangeError(
+      `landmarkRefinePasses must be a non-negative integer, got ${config.landmarkRefinePasses}`,
+    );
+  }
+  return Object.freeze(config);
+}

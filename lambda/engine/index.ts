@@ -1,0 +1,66 @@
+/**
+ * The face-quality engine: downscale → detect → 68 landmarks at full resolution → measures.
+ * Imports nothing from AWS, Middy or aws-lambda and reads no environment variables.
+ */
+import type { EngineConfig } from './config.js';
+import { resolveEngineConfig } from './config.js';
+import type { Models } from './models/loader.js';
+import { loadModels } from './models/loader.js';
+import { locateFaces } from './pipeline.js';
+import { assessFace, roundQuality } from './quality.js';
+import type { AnalysisResult, FaceQuality, RawImage } from './types.js';
+
+export type { EngineConfig } from './config.js';
+export { DEFAULT_ENGINE_CONFIG, resolveEngineConfig } from './config.js';
+
+export interface Engine {
+  /** The active TensorFlow.js backend (`wasm` or `tensorflow`). */
+  readonly backend: string;
+  /** Milliseconds `createEngine` spent starting the backend, loading weights and warming up. */
+  readonly coldStartMs: number;
+  readonly config: EngineConfig;
+  /**
+   * Faces in `image`, largest `rect` first, at most `config.maxFaces`; `faces: []` when there is
+   * none (never throws for that). Throws RangeError when `image` is not a valid RawImage.
+   */
+  analyze(image: RawImage): Promise<AnalysisResult>;
+  /** Releases the model weights; the engine must not be used afterwards. */
+  dispose(): void;
+}
+
+const elapsedMs = (since: number): number => Math.round((performance.now() - since) * 10) / 10;
+
+async function analyzeWith(models: Models, config: EngineConfig, image: RawImage): Promise<AnalysisResult> {
+  const started = performance.now();
+  const located = await locateFaces(models, config, image);
+  const t = performance.now();
+  const faces: FaceQuality[] = located.faces.map((f) =>
+    roundQuality(assessFace({ image, box: f.box, landmarks: f.landmarks })),
+  );
+  const measures = elapsedMs(t);
+  return { faces, timingsMs: { ...located.timingsMs, measures, total: elapsedMs(started) } };
+}
+
+/**
+ * Loads the models (once per call; the TensorFlow.js backend once per process) and returns a
+ * ready engine. Rejects when the backend or the weights cannot load.
+ */
+export async function createEngine(partial: Partial<EngineConfig> = {}): Promise<Engine> {
+  const config = resolveEngineConfig(partial);
+  const models = await loadModels(config);
+  let disposed = false;
+  return {
+    backend: models.runtime.backend,
+    coldStartMs: Math.round(models.coldStartMs),
+    config,
+    analyze: (image) => {
+      if (disposed) return Promise.reject(new Error('engine disposed'));
+      return analyzeWith(models, config, image);
+    },
+    dispose: () => {
+      if (disposed) return;
+      disposed = true;
+      models.dispose();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Mouth closedness in [0, 1] (1 = closed), as the contract's `mouth_open` ("higher = less open").
+ *
+ * Opening ratio r = mean inner-lip gap |61-67|, |62-66|, |63-65| divided by the outer mouth width
+ * |48-54| (both in image pixels, so the ratio does not depend on face size or roll).
+ * Anchors: r <= 0.05 (lips together; landmark jitter) -> 1, r >= 0.45 (wide open, e.g. surprise)
+ * -> 0, with a smoothstep in between so the score is continuous and flat at both ends.
+ */
+import type { Landmarks68 } from '../landmarks.js';
+import { landmarksUsable } from './pixels/face-frame.js';
+import type { MeasureInput } from './types.js';
+
+export const MOUTH_CLOSED_RATIO = 0.05;
+export const MOUTH_WIDE_OPEN_RATIO = 0.45;
+
+/** Pairs of inner-lip points facing each other across the mouth (upper, lower). */
+const INNER_LIP_PAIRS = [
+  [61, 67],
+  [62, 66],
+  [63, 65],
+] as const;
+
+function distance(landmarks: Landmarks68, a: number, b: number): number {
+  const p = landmarks[a];
+  const q = landmarks[b];
+  if (p === undefined || q === undefined) return 0;
+  return Math.hypot(p.x - q.x, p.y - q.y);
+}
+
+/** Inner-lip gap over outer mouth width; 0 for a collapsed mouth. */
+export function mouthOpeningRatio(landmarks: Landmarks68): number {
+  const width = distance(landmarks, 48, 54);
+  if (!(width > 1e-6)) return 0;
+  let gap = 0;
+  for (const [upper, lower] of INNER_LIP_PAIRS) gap += distance(landmarks, upper, lower);
+  return gap / INNER_LIP_PAIRS.length / width;
+}
+
+/** Maps an opening ratio onto closedness in [0, 1] with the module's anchors. */
+export function closednessFromRatio(ratio: number): number {
+  if (!Number.isFinite(ratio)) return 1;
+  const t = Math.min(
+    1,
+    Math.max(0, (ratio - MOUTH_CLOSED_RATIO) / (MOUTH_WIDE_OPEN_RATIO - MOUTH_CLOSED_RATIO)),
+  );
+  return 1 - t * t * (3 - 2 * t);
+}
+
+/**
+ * Mouth closedness in [0, 1]; 1 = closed, 0 = wide open. Landmarks that are not 68 finite points
+ * give 1 (no evidence of an open mouth).
+ */
+export function measureMouthOpen(input: MeasureInput): number {
+  if (!landmarksUsable(input.landmarks)) return 1;
+  return closednessFromRatio(mouthOpeningRatio(input.landmarks));
+}

@@ -1,0 +1,172 @@
+/**
+ * Per-part occlusion: the visible fraction of each facial part's landmark region, judged against
+ * the face's own skin.
+ *
+ * Work happens on the face crop resampled to `OCCLUSION_CANONICAL_IOD_PX` between the eye centres
+ * (never enlarged). Each in-image pixel of a part's region gets a visibility in [0, 1], the largest of
+ * - colour: how well its chromaticity (intensity-free, so shading and exposure hardly matter)
+ *   matches the face's skin model, or lip colours for the mouth;
+ * - texture: local luma contrast relative to the skin's luma — eyes, brows, lashes, nostrils and
+ *   lip contours are full of edges, while mask cloth, sunglass lenses and patches are flat;
+ * - mouth gap: dark or neutral pixels inside the inner-lip contour (an open mouth's interior, teeth).
+ * A part's visibility is the mean over its region. Only the in-image part of a region is judged
+ * (what lies outside the image is the `integrity` measure's concern); a part with no in-image pixel
+ * counts as visible and gets no weight in `total`, the pixel-area-weighted mean of the four parts.
+ * Greyscale photos carry no chromaticity, so there everything but near-black flat areas is visible.
+ */
+import type { Landmarks68 } from '../landmarks.js';
+import type { Occlusion, Point } from '../types.js';
+import { fitSkinModel, MIN_CHROMA_SUM, type RgbSamples, type SkinModel } from './pixels/chroma.js';
+import { type FaceFrame, faceFrame, landmarksUsable, pick } from './pixels/face-frame.js';
+import { localLumaStd } from './pixels/local-contrast.js';
+import { convexHull, forEachPolygonSpan, growPolygon, mapPolygon, polygonsBounds } from './pixels/polygon.js';
+import { type RgbCrop, resampleRegion } from './pixels/resample.js';
+import { skinReferencePolygons } from './pixels/skin-regions.js';
+import type { MeasureInput } from './types.js';
+
+/** Inter-ocular distance, in crop pixels, that larger faces are shrunk to. */
+export const OCCLUSION_CANONICAL_IOD_PX = 64;
+/** Local luma std, as a fraction of the skin's median luma, at which texture starts / fully counts. */
+export const TEXTURE_LOW = 0.05;
+export const TEXTURE_HIGH = 0.14;
+/** Chromaticity distance (in skin-model sigmas) up to which a pixel is fully / at all skin. */
+export const SKIN_SIGMAS_FULL = 2;
+export const SKIN_SIGMAS_NONE = 3.5;
+/** Sensor/JPEG noise of one 8-bit channel; divided by R+G+B it is the chromaticity noise. */
+const CHROMA_NOISE = 2;
+/** Shares of the skin's median luma below which colour gives no / full credit (luma gate). */
+export const DARK_SHARE_NONE = 0.25;
+export const DARK_SHARE_FULL = 0.45;
+
+const FULLY_VISIBLE: Occlusion = Object.freeze({ left_eye: 1, right_eye: 1, nose: 1, mouth: 1, total: 1 });
+
+export type PartName = 'left_eye' | 'right_eye' | 'nose' | 'mouth';
+
+export interface PartRegion {
+  readonly name: PartName;
+  /** Region judged, in image pixels. */
+  readonly polygon: Point[];
+}
+
+const range = (first: number, last: number): number[] =>
+  Array.from({ length: last - first + 1 }, (_, i) => first + i);
+
+/** The four judged regions in image pixels: landmark contours grown by a fraction of the inter-ocular distance. */
+export function partRegions(landmarks: Landmarks68, frame: FaceFrame): PartRegion[] {
+  const iod = frame.interOcularPx;
+  return [
+    { name: 'left_eye', polygon: growPolygon(pick(landmarks, range(42, 47)), 0.1 * iod) },
+    { name: 'right_eye', polygon: growPolygon(pick(landmarks, range(36, 41)), 0.1 * iod) },
+    { name: 'nose', polygon: growPolygon(convexHull(pick(landmarks, range(27, 35))), 0.08 * iod) },
+    { name: 'mouth', polygon: growPolygon(pick(landmarks, range(48, 59)), 0.05 * iod) },
+  ];
+}
+
+function smoothstep(edge0: number, edge1: number, v: number): number {
+  const t = Math.min(1, Math.max(0, (v - edge0) / (edge1 - edge0)));
+  return t * t * (3 - 2 * t);
+}
+
+/** Copies the crop's RGB under one crop-space polygon. */
+function gatherPixels(crop: RgbCrop, polygon: readonly Point[]): RgbSamples {
+  let count = 0;
+  forEachPolygonSpan(polygon, crop.width, crop.height, (_y, x0, x1) => {
+    count += x1 - x0;
+  });
+  const rgb = new Float32Array(count * 3);
+  let k = 0;
+  forEachPolygonSpan(polygon, crop.width, crop.height, (y, x0, x1) => {
+    rgb.set(crop.rgb.subarray((y * crop.width + x0) * 3, (y * crop.width + x1) * 3), k);
+    k += (x1 - x0) * 3;
+  });
+  return { rgb, count };
+}
+
+/**
+ * How plausible, in [0, 1], one pixel's colour is as the face's own surface: skin chromaticity, or
+ * lip chromaticity (redder and less green than skin) when `lips`, times a luma gate that fades out
+ * between `DARK_SHARE_NONE` and `DARK_SHARE_FULL` of the skin's median luma — a dark grey patch or a
+ * sunglass lens has nearly neutral, noise-dominated chromaticity that pale skin would otherwise
+ * match. Deep shadows are therefore left to the texture cue.
+ */
+export function colourPlausibility(R: number, G: number, B: number, skin: SkinModel, lips: boolean): number {
+  const sum = R + G + B;
+  if (sum < MIN_CHROMA_SUM) return 0;
+  const gate = smoothstep(DARK_SHARE_NONE, DARK_SHARE_FULL, (0.299 * R + 0.587 * G + 0.114 * B) / skin.luma);
+  if (gate === 0) return 0;
+  const dr = R / sum - skin.r;
+  const dg = G / sum - skin.g;
+  if (lips && dr >= -skin.sigmaR && dg <= skin.sigmaG && Math.hypot(dr, dg) <= 0.15) return gate;
+  // Chromaticity noise grows as the light falls; widen the tolerance accordingly.
+  const noise = CHROMA_NOISE / sum;
+  const d = Math.hypot(dr / Math.hypot(skin.sigmaR, noise), dg / Math.hypot(skin.sigmaG, noise));
+  return gate * (1 - smoothstep(SKIN_SIGMAS_FULL, SKIN_SIGMAS_NONE, d));
+}
+
+/** True for a pixel that may be an open mouth's interior or teeth: dark, or bright and neutral. */
+function mouthGapLike(R: number, G: number, B: number, skin: SkinModel): boolean {
+  const sum = R + G + B;
+  const luma = 0.299 * R + 0.587 * G + 0.114 * B;
+  if (sum < MIN_CHROMA_SUM || luma < 0.6 * skin.luma) return true;
+  return Math.abs(R / sum - 1 / 3) < 0.04 && Math.abs(G / sum - 1 / 3) < 0.04;
+}
+
+function clamp01(v: number): number {
+  return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 1;
+}
+
+/**
+ * Visible fraction in [0, 1] of the subject's eyes, nose and mouth (1 = not occluded) and their
+ * area-weighted mean `total`. All 1 when the landmarks are unusable, the face misses the image or
+ * no reference skin can be found.
+ */
+export function measureOcclusion(input: MeasureInput): Occlusion {
+  if (!landmarksUsable(input.landmarks)) return FULLY_VISIBLE;
+  const frame = faceFrame(input.landmarks);
+  const parts = partRegions(input.landmarks, frame);
+  const reference = skinReferencePolygons(input.landmarks, frame);
+  const bounds = polygonsBounds([...parts.map((p) => p.polygon), ...reference]);
+  if (bounds === null) return FULLY_VISIBLE;
+  const crop = resampleRegion(input.image, bounds, OCCLUSION_CANONICAL_IOD_PX / frame.interOcularPx);
+  if (crop === null) return FULLY_VISIBLE;
+  const origin = { x: crop.originX, y: crop.originY };
+  const toCrop = (polygon: readonly Point[]): Point[] => mapPolygon(polygon, origin, crop.scale);
+  const skin = fitSkinModel(reference.map((polygon) => gatherPixels(crop, toCrop(polygon))));
+  if (skin === null) return FULLY_VISIBLE;
+
+  const iodCrop = frame.interOcularPx * crop.scale;
+  const contrast = localLumaStd(crop, Math.min(3, Math.max(1, Math.round(0.04 * iodCrop))));
+  const textureScale = 1 / Math.max(skin.luma, 1);
+  const innerMouth = new Uint8Array(crop.width * crop.height);
+  forEachPolygonSpan(toCrop(pick(input.landmarks, range(60, 67))), crop.width, crop.height, (y, x0, x1) => {
+    innerMouth.fill(1, y * crop.width + x0, y * crop.width + x1);
+  });
+
+  const result: Record<PartName, number> = { left_eye: 1, right_eye: 1, nose: 1, mouth: 1 };
+  let weighted = 0;
+  let weight = 0;
+  for (const part of parts) {
+    const lips = part.name === 'mouth';
+    let pixels = 0;
+    let visible = 0;
+    forEachPolygonSpan(toCrop(part.polygon), crop.width, crop.height, (y, x0, x1) => {
+      for (let x = x0; x < x1; x++) {
+        const i = y * crop.width + x;
+        const R = crop.rgb[3 * i] ?? 0;
+        const G = crop.rgb[3 * i + 1] ?? 0;
+        const B = crop.rgb[3 * i + 2] ?? 0;
+        let v = colourPlausibility(R, G, B, skin, lips);
+        if (v < 1) v = Math.max(v, smoothstep(TEXTURE_LOW, TEXTURE_HIGH, (contrast[i] ?? 0) * textureScale));
+        if (v < 1 && lips && innerMouth[i] === 1 && mouthGapLike(R, G, B, skin)) v = 1;
+        visible += v;
+      }
+      pixels += x1 - x0;
+    });
+    if (pixels === 0) continue;
+    const share = clamp01(visible / pixels);
+    result[part.name] = share;
+    weighted += share * pixels;
+    weight += pixels;
+  }
+  return { ...result, total: weight > 0 ? clamp01(weighted / weight) : 1 };
+}

@@ -1,0 +1,94 @@
+/**
+ * The model half of the engine: downscale → detect → 68 landmarks at full resolution. Returns
+ * plain data (boxes, landmarks); the measures run on it in `index.ts`.
+ */
+import { resizeRaw } from '../image/resize.js';
+import type { EngineConfig } from './config.js';
+import type { Landmarks68 } from './landmarks.js';
+import { rectAreaPx2, rectFromBox } from './measures/rect.js';
+import type { Box } from './measures/types.js';
+import { completeCutBox } from './models/cut-box.js';
+import type { Models } from './models/loader.js';
+import type { RawImage } from './types.js';
+
+/** One located face in full-resolution pixels. */
+export interface LocatedFace {
+  /** Detector box, unclamped; completed past the border for a cut face (see `cut-box.ts`). */
+  readonly box: Box;
+  /** Detector confidence in [0,1]. */
+  readonly score: number;
+  /** Area of the box clamped to the image, px²: the sort key. */
+  readonly rectAreaPx2: number;
+  /** 68 landmarks at full resolution; points may lie outside the image. */
+  readonly landmarks: Landmarks68;
+}
+
+export interface LocateResult {
+  /** Largest clamped box first (ties: higher score), at most `maxFaces`. */
+  readonly faces: readonly LocatedFace[];
+  readonly timingsMs: { readonly resize: number; readonly detect: number; readonly landmarks: number };
+}
+
+const elapsedMs = (since: number): number => Math.round((performance.now() - since) * 10) / 10;
+
+/** Throws RangeError when `image` is not a consistent 8-bit RGB RawImage. */
+export function assertRawImage(image: RawImage): void {
+  const { width, height, data } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new RangeError(`RawImage size must be positive integers, got ${width}×${height}`);
+  }
+  if (image.channels !== 3 || data.length !== width * height * 3) {
+    throw new RangeError(`RawImage data has ${data.length} bytes, expected ${width * height * 3} (RGB)`);
+  }
+}
+
+/**
+ * Detects faces on a copy whose longest side is `config.detectMaxSidePx`, keeps the `maxFaces`
+ * largest, then computes their landmarks on the full-resolution image.
+ */
+export async function locateFaces(
+  models: Pick<Models, 'detector' | 'landmarker'>,
+  config: Pick<
+    EngineConfig,
+    'detectMaxSidePx' | 'minDetectionScore' | 'nmsIouThreshold' | 'maxFaces' | 'landmarkRefinePasses'
+  >,
+  image: RawImage,
+): Promise<LocateResult> {
+  assertRawImage(image);
+  let t = performance.now();
+  const { image: small } = await resizeRaw(image, config.detectMaxSidePx);
+  const resize = elapsedMs(t);
+
+  t = performance.now();
+  const detections = await models.detector.predict(small, {
+    minScore: config.minDetectionScore,
+    iouThreshold: config.nmsIouThreshold,
+  });
+  // Per-axis factors: each side of the small copy was rounded separately.
+  const sx = image.width / small.width;
+  const sy = image.height / small.height;
+  const candidates = detections
+    .map((d) => {
+      const cut = completeCutBox(d.box, small.width, small.height);
+      const box = { x: cut.x * sx, y: cut.y * sy, width: cut.width * sx, height: cut.height * sy };
+      return { box, score: d.score, rectAreaPx2: rectAreaPx2(rectFromBox(box, image.width, image.height)) };
+    })
+    .sort((a, b) => b.rectAreaPx2 - a.rectAreaPx2 || b.score - a.score)
+    .slice(0, config.maxFaces);
+  const detect = elapsedMs(t);
+
+  t = performance.now();
+  const landmarks = await models.landmarker.predict(
+    image,
+    candidates.map((c) => c.box),
+    config.landmarkRefinePasses,
+  );
+  const landmarksMs = elapsedMs(t);
+
+  const faces: LocatedFace[] = [];
+  candidates.forEach((c, i) => {
+    const points = landmarks[i];
+    if (points !== undefined) faces.push({ ...c, landmarks: points });
+  });
+  return { faces, timingsMs: { resize, detect, landmarks: landmarksMs } };
+}

@@ -1,0 +1,70 @@
+/**
+ * One face's contract object from its measure input: every measure is a pure function of
+ * (full-resolution image, 68 landmarks, detector box). Rounding for the wire happens here only.
+ */
+import { measureBrightness } from './measures/brightness.js';
+import { measureDistance2Center } from './measures/distance2center.js';
+import { fiveFeaturesOf } from './measures/five-features.js';
+import { measureIntegrity } from './measures/integrity.js';
+import { measureMouthOpen } from './measures/mouth-open.js';
+import { measureOcclusion } from './measures/occlusion.js';
+import { measurePose } from './measures/pose.js';
+import { measureRect } from './measures/rect.js';
+import { measureSharpness } from './measures/sharpness.js';
+import { measureSize } from './measures/size.js';
+import type { MeasureInput } from './measures/types.js';
+import type { FaceQuality, Occlusion, Pose } from './types.js';
+
+/** Decimal places of every float in the response. */
+export const OUTPUT_DECIMALS = 4;
+
+/** All measures of one face, unrounded. */
+export function assessFace(input: MeasureInput): FaceQuality {
+  const features = fiveFeaturesOf(input);
+  return {
+    rect: measureRect(input),
+    pose: measurePose(input),
+    occlusion: measureOcclusion(input),
+    distance2center: measureDistance2Center(input, features),
+    size: measureSize(input, features),
+    brightness: measureBrightness(input),
+    sharpness: measureSharpness(input),
+    mouth_open: measureMouthOpen(input),
+    integrity: measureIntegrity(input, features),
+  };
+}
+
+/** `value` rounded to `decimals` places; −0 becomes 0 and non-finite values 0. */
+export function roundTo(value: number, decimals: number = OUTPUT_DECIMALS): number {
+  if (!Number.isFinite(value)) return 0;
+  const f = 10 ** decimals;
+  return Math.round(value * f) / f + 0;
+}
+
+/** The face with every float rounded to {@link OUTPUT_DECIMALS} places (rect is already integral). */
+export function roundQuality(face: FaceQuality): FaceQuality {
+  const pose: Pose = {
+    yaw: roundTo(face.pose.yaw),
+    pitch: roundTo(face.pose.pitch),
+    roll: roundTo(face.pose.roll),
+  };
+  const o = face.occlusion;
+  const occlusion: Occlusion = {
+    left_eye: roundTo(o.left_eye),
+    right_eye: roundTo(o.right_eye),
+    nose: roundTo(o.nose),
+    mouth: roundTo(o.mouth),
+    total: roundTo(o.total),
+  };
+  return {
+    rect: face.rect,
+    pose,
+    occlusion,
+    distance2center: roundTo(face.distance2center),
+    size: roundTo(face.size),
+    brightness: roundTo(face.brightness),
+    sharpness: roundTo(face.sharpness),
+    mouth_open: roundTo(face.mouth_open),
+    integrity: roundTo(face.integrity),
+  };
+}

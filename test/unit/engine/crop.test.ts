@@ -1,0 +1,54 @@
+import { describe, expect, it } from '@jest/globals';
+import { sampleSquare, squareAround, squareAroundPoints } from '../../../lambda/engine/models/crop.js';
+import type { RawImage } from '../../../lambda/engine/types.js';
+
+/** A `size × size` image whose red channel is x, green y, blue constant 200. */
+function gradient(size: number): RawImage {
+  const data = new Uint8Array(size * size * 3);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) data.set([x, y, 200], (y * size + x) * 3);
+  }
+  return { width: size, height: size, channels: 3, data };
+}
+
+describe('sampleSquare', () => {
+  it('reproduces the image when the square is the image at its own size', () => {
+    const image = gradient(16);
+    const out = sampleSquare(image, { x: 0, y: 0, sizePx: 16 }, 16);
+    expect(Array.from(out)).toEqual(Array.from(image.data));
+  });
+
+  it('averages when shrinking: a 2× shrink of a ramp gives the pixel-pair means', () => {
+    const out = sampleSquare(gradient(16), { x: 0, y: 0, sizePx: 16 }, 8);
+    // Output pixel 3 covers source columns 6 and 7.
+    expect(out[3 * 3]).toBeCloseTo(6.5, 6);
+    expect(out[3 * 3 + 2]).toBeCloseTo(200, 6);
+  });
+
+  it('pads with zeros outside the image instead of clamping', () => {
+    const image = gradient(16);
+    // The left half of the square lies left of the image.
+    const out = sampleSquare(image, { x: -16, y: 0, sizePx: 32 }, 32);
+    expect(out[(10 * 32 + 5) * 3 + 2]).toBe(0);
+    expect(out[(10 * 32 + 20) * 3 + 2]).toBeCloseTo(200, 6);
+    // Entirely outside: all zeros.
+    expect(sampleSquare(image, { x: 100, y: 100, sizePx: 8 }, 4).every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('crop framing', () => {
+  it('squares a box around its centre, shifted down by a fraction of its height', () => {
+    expect(squareAround({ x: 10, y: 20, width: 40, height: 60 })).toEqual({ x: 0, y: 20, sizePx: 60 });
+    expect(squareAround({ x: 10, y: 20, width: 40, height: 60 }, 0.1)).toEqual({ x: 0, y: 26, sizePx: 60 });
+  });
+
+  it('frames points by their bounding box', () => {
+    const points = [
+      { x: 10, y: 10 },
+      { x: 30, y: 50 },
+      { x: 20, y: 30 },
+    ];
+    expect(squareAroundPoints(points, 1.5)).toEqual({ x: -10, y: 0, sizePx: 60 });
+    expect(() => squareAroundPoints([], 1)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,83 @@
+import { measureOcclusion, type PartName } from '../../../lambda/engine/measures/occlusion.js';
+import { pick } from '../../../lambda/engine/measures/pixels/face-frame.js';
+import { convexHull, growPolygon } from '../../../lambda/engine/measures/pixels/polygon.js';
+import type { Occlusion } from '../../../lambda/engine/types.js';
+import { paintPolygon, type Rgb, scaleIntensity, syntheticFace } from './synthetic-face.js';
+
+const IOD = 120;
+const face = syntheticFace({ width: 420, height: 440, cx: 210, cy: 230, iodPx: IOD });
+const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+const PART_POINTS: Record<PartName, number[]> = {
+  left_eye: range(42, 47),
+  right_eye: range(36, 41),
+  nose: range(27, 35),
+  mouth: range(48, 67),
+};
+const PARTS = Object.keys(PART_POINTS) as PartName[];
+
+/** The face with a flat patch covering `part` generously (like a mask or a sticker would). */
+function patched(part: PartName, rgb: Rgb) {
+  const hull = convexHull(pick(face.landmarks, PART_POINTS[part]));
+  return { ...face, image: paintPolygon(face.image, growPolygon(hull, 0.2 * IOD), rgb) };
+}
+
+function expectInRange(o: Occlusion): void {
+  for (const v of Object.values(o)) {
+    expect(Number.isFinite(v)).toBe(true);
+    expect(v).toBeGreaterThanOrEqual(0);
+    expect(v).toBeLessThanOrEqual(1);
+  }
+}
+
+describe('measureOcclusion', () => {
+  const clean = measureOcclusion(face);
+
+  test('an unoccluded face is fully visible', () => {
+    for (const part of PARTS) expect(clean[part]).toBeGreaterThan(0.9);
+    expect(clean.total).toBeGreaterThan(0.9);
+  });
+
+  test.each(
+    PARTS.flatMap((part) => [
+      [part, 'grey', [128, 128, 128] as Rgb],
+      [part, 'blue', [70, 110, 170] as Rgb],
+      [part, 'black', [20, 20, 22] as Rgb],
+    ]),
+  )('a flat %s patch (%s) lowers that part and total only', (part, _name, rgb) => {
+    const o = measureOcclusion(patched(part as PartName, rgb as Rgb));
+    expectInRange(o);
+    expect(o[part as PartName]).toBeLessThan(0.3);
+    expect(o.total).toBeLessThan(clean.total - 0.1);
+    for (const other of PARTS.filter((p) => p !== part)) expect(o[other]).toBeGreaterThan(0.85);
+  });
+
+  test('uniform darkening (exposure) does not read as occlusion', () => {
+    const o = measureOcclusion({ ...face, image: scaleIntensity(face.image, 0.45) });
+    for (const part of PARTS) expect(o[part]).toBeGreaterThan(0.85);
+  });
+
+  test('an open mouth is not an occluded mouth', () => {
+    const open = syntheticFace({ width: 420, height: 440, cx: 210, cy: 230, iodPx: IOD, mouthGap: 0.35 });
+    expect(measureOcclusion(open).mouth).toBeGreaterThan(0.9);
+  });
+
+  test('a face half outside the image is judged on its in-image part', () => {
+    const cut = { ...face, landmarks: face.landmarks.map((p) => ({ x: p.x - 210, y: p.y })) };
+    const o = measureOcclusion(cut);
+    expectInRange(o);
+    expect(o.left_eye).toBeGreaterThan(0.85);
+  });
+
+  test('degenerate inputs stay in range', () => {
+    const tiny = { width: 1, height: 1, channels: 3 as const, data: new Uint8Array([200, 150, 120]) };
+    const cases = [
+      { ...face, landmarks: [] },
+      { ...face, landmarks: face.landmarks.map(() => ({ x: 100, y: 100 })) },
+      { ...face, landmarks: face.landmarks.map((p) => ({ x: p.x, y: Number.NaN })) },
+      { ...face, landmarks: face.landmarks.map((p) => ({ x: p.x + 1e4, y: p.y })) },
+      { ...face, image: tiny },
+      { ...face, image: { ...face.image, data: new Uint8Array(face.image.data.length) } },
+    ];
+    for (const input of cases) expectInRange(measureOcclusion(input));
+  });
+});
