@@ -2,6 +2,7 @@
  * The one module that reads environment variables. Everything else receives plain, frozen
  * configuration objects, so the engine and the pure cores never look at `process.env`.
  */
+import type { EngineConfig } from './engine/config.js';
 
 /** Which keyrings decrypt `encrypted_image`. */
 export type KeySource = 'local' | 'kms';
@@ -27,6 +28,9 @@ export interface KeysConfig {
   readonly kmsRsaKeyArn: string | undefined;
   /** ARNs of KMS symmetric keys accepted for server-side callers (comma-separated in the env). */
   readonly kmsSymmetricKeyArns: readonly string[];
+  /** ARNs of replaced KMS RSA keys still accepted for decryption during a rotation grace period
+   * (comma-separated in the env); only `kmsRsaKeyArn` is published to clients. */
+  readonly kmsRsaPreviousKeyArns: readonly string[];
   /** Folder holding the local development RSA key pair (generated on first start). */
   readonly localKeyDir: string;
   /** Key namespace clients put in their raw RSA keyring. */
@@ -48,6 +52,13 @@ export interface AppConfig {
   readonly minDetectionScore: number;
   /** `debug` | `info` | `warn` | `error`. */
   readonly logLevel: string;
+  /**
+   * Origins allowed to call the API from a browser (`ALLOWED_ORIGINS`, comma-separated; `*` allows
+   * any). Empty: no CORS headers at all, so browsers on other origins are refused.
+   */
+  readonly allowedOrigins: readonly string[];
+  /** TCP port of the local development server (`PORT`, default 3000). Unused on Lambda. */
+  readonly localPort: number;
 }
 
 /** Defaults sized so the largest request still fits Lambda's 6 MB synchronous payload (see README). */
@@ -62,6 +73,9 @@ export const DEFAULT_LIMITS: LimitsConfig = Object.freeze({
 
 export const DEFAULT_KEY_NAMESPACE = 'face-quality';
 
+/** Port of the local development server when `PORT` is not set. */
+export const DEFAULT_LOCAL_PORT = 3000;
+
 function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
@@ -70,6 +84,15 @@ function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
     throw new Error(`Environment variable ${name} must be a non-negative number, got "${raw}"`);
   }
   return value;
+}
+
+function list(env: NodeJS.ProcessEnv, name: string): readonly string[] {
+  return Object.freeze(
+    (env[name] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  );
 }
 
 function str(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -97,12 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const keys: KeysConfig = Object.freeze({
     source,
     kmsRsaKeyArn: str(env, 'KMS_RSA_KEY_ARN'),
-    kmsSymmetricKeyArns: Object.freeze(
-      (str(env, 'KMS_SYMMETRIC_KEY_ARNS') ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== ''),
-    ),
+    kmsSymmetricKeyArns: list(env, 'KMS_SYMMETRIC_KEY_ARNS'),
+    kmsRsaPreviousKeyArns: list(env, 'KMS_RSA_PREVIOUS_KEY_ARNS'),
     localKeyDir: str(env, 'LOCAL_KEY_DIR') ?? '.local-keys',
     keyNamespace: str(env, 'KEY_NAMESPACE') ?? DEFAULT_KEY_NAMESPACE,
     maxEncryptedDataKeys: num(env, 'MAX_ENCRYPTED_DATA_KEYS', 3),
@@ -115,5 +134,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     detectMaxSidePx: num(env, 'DETECT_MAX_SIDE_PX', 640),
     minDetectionScore: num(env, 'MIN_DETECTION_SCORE', 0.5),
     logLevel: str(env, 'LOG_LEVEL') ?? 'info',
+    allowedOrigins: list(env, 'ALLOWED_ORIGINS'),
+    localPort: num(env, 'PORT', DEFAULT_LOCAL_PORT),
   });
+}
+
+/** The engine settings of `config`; undefined fields fall back to the engine's defaults. */
+export function engineOptions(config: AppConfig): Partial<EngineConfig> {
+  return {
+    modelsDir: config.modelsDir,
+    wasmDir: config.wasmDir,
+    detectMaxSidePx: config.detectMaxSidePx,
+    minDetectionScore: config.minDetectionScore,
+    maxFaces: config.limits.maxFaces,
+  };
 }

@@ -113,7 +113,7 @@ async function fetchKmsPublicKeyPem(kms: KMSClient, keyId: string): Promise<stri
  * - `source: 'local'`: the development RSA key pair from `keys.localKeyDir` (generated on first use,
  *   see `ensureLocalKeyPair`), decrypted by the SDK's `RawRsaKeyringNode`.
  * - `source: 'kms'`: the KMS RSA key `keys.kmsRsaKeyArn` (mobile and web clients, unwrapped by KMS
- *   `Decrypt`), then the KMS symmetric keys `keys.kmsSymmetricKeyArns` (server-side callers); at
+ *   `Decrypt`) and the replaced RSA keys `keys.kmsRsaPreviousKeyArns` (decrypt only), then the KMS symmetric keys `keys.kmsSymmetricKeyArns` (server-side callers); at
  *   least one of them must be configured.
  *
  * Key names follow the scheme documented in key-info.ts. Decryption uses
@@ -159,6 +159,17 @@ export async function createDecryptor(
       children.push(
         new KmsRsaKeyringNode({ kms, keyId: rsaKeyId, keyNamespace: keys.keyNamespace, keyName: rsaKeyId }),
       );
+      // Keys replaced by a rotation keep decrypting what clients encrypted before they refetched the key.
+      for (const previousKeyId of keys.kmsRsaPreviousKeyArns) {
+        children.push(
+          new KmsRsaKeyringNode({
+            kms,
+            keyId: previousKeyId,
+            keyNamespace: keys.keyNamespace,
+            keyName: previousKeyId,
+          }),
+        );
+      }
       const pem = cacheSuccess(() => fetchKmsPublicKeyPem(kms, rsaKeyId));
       publicKeyInfo = async () => rsaKeyInfo(await pem(), keys.keyNamespace, rsaKeyId);
     } else {

@@ -32,6 +32,7 @@ import { clientKeyring, encryptWith, rejectsWithKind, rsaKeyPair, type TestRsaKe
 const REGION = 'eu-west-1';
 const RSA_ARN = `arn:aws:kms:${REGION}:111122223333:key/0f1e2d3c-aaaa-bbbb-cccc-000000000001`;
 const SYM_ARN = `arn:aws:kms:${REGION}:111122223333:key/0f1e2d3c-aaaa-bbbb-cccc-000000000002`;
+const PREVIOUS_RSA_ARN = `arn:aws:kms:${REGION}:111122223333:key/0f1e2d3c-aaaa-bbbb-cccc-000000000004`;
 const UNCONFIGURED_SYM_ARN = `arn:aws:kms:${REGION}:111122223333:key/0f1e2d3c-aaaa-bbbb-cccc-000000000003`;
 const NAMESPACE = 'face-quality';
 const MAX_IMAGE_BYTES = 100_000;
@@ -41,6 +42,7 @@ function kmsKeys(overrides: Partial<KeysConfig> = {}): KeysConfig {
     source: 'kms',
     kmsRsaKeyArn: RSA_ARN,
     kmsSymmetricKeyArns: [SYM_ARN],
+    kmsRsaPreviousKeyArns: [PREVIOUS_RSA_ARN],
     localKeyDir: '/nonexistent',
     keyNamespace: NAMESPACE,
     maxEncryptedDataKeys: 3,
@@ -63,6 +65,8 @@ function invalidCiphertext(): InvalidCiphertextException {
 
 // The KMS RSA key's private half stays "inside KMS": only the mocked DecryptCommand uses it.
 let kmsRsa: TestRsaKey;
+// The key that a rotation replaced: still accepted for decryption, never published.
+let previousKmsRsa: TestRsaKey;
 // The KMS symmetric key material, simulated with AES-256-GCM bound to the encryption context.
 const symmetricMasterKey = randomBytes(32);
 
@@ -91,14 +95,15 @@ function symmetricUnwrap(blob: Uint8Array, context: Record<string, string> | und
 /** A fake KMS: RSA Decrypt with the real private key, symmetric GenerateDataKey/Decrypt with AES-GCM. */
 function kmsDecrypt(input: DecryptCommandInput) {
   const blob = input.CiphertextBlob ?? new Uint8Array(0);
-  if (input.KeyId === RSA_ARN) {
+  if (input.KeyId === RSA_ARN || input.KeyId === PREVIOUS_RSA_ARN) {
+    const key = input.KeyId === RSA_ARN ? kmsRsa : previousKmsRsa;
     try {
       const plaintext = privateDecrypt(
-        { key: kmsRsa.privateKeyPem, padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+        { key: key.privateKeyPem, padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
         blob,
       );
       return {
-        KeyId: RSA_ARN,
+        KeyId: input.KeyId,
         Plaintext: new Uint8Array(plaintext),
         EncryptionAlgorithm: input.EncryptionAlgorithm,
       };
@@ -160,6 +165,7 @@ function symmetricBlobStart(message: Buffer): number {
 
 beforeAll(async () => {
   kmsRsa = rsaKeyPair();
+  previousKmsRsa = rsaKeyPair();
   resetMocks();
   decryptor = await createDecryptor(
     kmsKeys(),
@@ -224,6 +230,18 @@ describe('KMS RSA keyring', () => {
       EncryptionAlgorithm: KMS_RSA_ENCRYPTION_ALGORITHM,
     });
     expect(aggregatedMock.commandCalls(DecryptCommand)).toHaveLength(0);
+  });
+
+  it('still decrypts messages for a previous (rotated-out) key, through KMS with that key', async () => {
+    const image = randomBytes(5_000);
+    const message = await encryptWith(
+      clientKeyring(previousKmsRsa.publicKeyPem, NAMESPACE, PREVIOUS_RSA_ARN),
+      image,
+    );
+    const plaintext = await decryptor.decryptImage(message.toString('base64'));
+    expect(Buffer.from(plaintext)).toEqual(image);
+    expect(rsaMock.commandCalls(DecryptCommand)[0]?.args[0].input.KeyId).toBe(PREVIOUS_RSA_ARN);
+    expect((await decryptor.publicKeyInfo()).key_name).toBe(RSA_ARN);
   });
 
   it('reports a data key KMS cannot decrypt (another key, same name) as INVALID_ARGUMENT', async () => {

@@ -31,6 +31,7 @@ function localKeys(dir: string): KeysConfig {
     source: 'local',
     kmsRsaKeyArn: undefined,
     kmsSymmetricKeyArns: [],
+    kmsRsaPreviousKeyArns: [],
     localKeyDir: dir,
     keyNamespace: NAMESPACE,
     maxEncryptedDataKeys: 3,
