@@ -1,0 +1,36 @@
+/**
+ * The core of `POST /quality/face/stateless` once the photo is decrypted: decode, analyze, and
+ * turn "no face" into the contract's 4000. No HTTP here.
+ */
+import type { Engine } from '../engine/index.js';
+import type { FaceQuality } from '../engine/types.js';
+import { FaceQualityError } from '../errors.js';
+import type { DecodedImage, ImageLimits } from '../image/decode.js';
+import { type StageTimingsMs, timeStage } from './request-context.js';
+
+/** What {@link assessPhoto} needs: the image intake, the engine and the intake's limits. */
+export interface QualityPipeline {
+  readonly decode: (bytes: Uint8Array, limits: ImageLimits) => Promise<DecodedImage>;
+  readonly engine: Pick<Engine, 'analyze'>;
+  readonly limits: ImageLimits;
+}
+
+/**
+ * Decodes the photo (stage `decode`) and measures every face in it (stage `analyze`).
+ *
+ * @param imageBytes the decrypted photo file.
+ * @param timingsMs where the stage timings go.
+ * @returns the faces, largest first, as the engine sorts them.
+ * @throws FaceQualityError from the intake (2003/2004/2005 kinds), `NO_FACE` when no face is found;
+ *   anything the engine throws passes through (an INTERNAL answer).
+ */
+export async function assessPhoto(
+  imageBytes: Uint8Array,
+  pipeline: QualityPipeline,
+  timingsMs: StageTimingsMs = {},
+): Promise<readonly FaceQuality[]> {
+  const decoded = await timeStage(timingsMs, 'decode', () => pipeline.decode(imageBytes, pipeline.limits));
+  const { faces } = await timeStage(timingsMs, 'analyze', () => pipeline.engine.analyze(decoded.image));
+  if (faces.length === 0) throw new FaceQualityError('NO_FACE', 'No face detected in the image');
+  return faces;
+}
