@@ -61,10 +61,11 @@ Progress goes to stderr. Exit code 0 when every image answered 1000, 1 otherwise
 Limits and engine settings come from the same environment variables as the API (MAX_IMAGE_BYTES...).
 `;
 
-const ENCRYPT_HELP = `Usage: face-quality encrypt <image> [--url URL] [--key-dir DIR]
+const ENCRYPT_HELP = `Usage: face-quality encrypt <image> [--url URL [--api-key KEY]] [--key-dir DIR]
 
 Prints the encrypted_image value (base64 of an AWS Encryption SDK message) for <image>.
   --url URL       encrypt for the server at URL (its GET ${ENCRYPTION_KEY_PATH})
+  --api-key KEY   with --url: sent as x-api-key (deployments with API keys enabled)
   --key-dir DIR   without --url: the local key pair's folder (default LOCAL_KEY_DIR or .local-keys;
                   created on first use, the one the local server uses)
 
@@ -73,11 +74,12 @@ Example against the local server (npm start):
   curl -X POST http://127.0.0.1:3000${STATELESS_PATH} --data-urlencode ${ENCRYPTED_IMAGE_FIELD}@photo.enc
 `;
 
-const REQUEST_HELP = `Usage: face-quality request <image> [--url URL]
+const REQUEST_HELP = `Usage: face-quality request <image> [--url URL] [--api-key KEY]
 
 Fetches the server's public key, encrypts <image> with it, posts it to ${STATELESS_PATH}
 (application/x-www-form-urlencoded) and prints the JSON answer.
-  --url URL   the API's base URL (default http://127.0.0.1:<PORT or 3000>, the local server)
+  --url URL       the API's base URL (default http://127.0.0.1:<PORT or 3000>, the local server)
+  --api-key KEY   sent as x-api-key (deployments with API keys enabled)
 Exit code 0 when the answer's code is 1000, 1 otherwise.
 `;
 
@@ -142,7 +144,7 @@ function parse(args: readonly string[], withUrl: boolean, withKeyDir = false) {
     strict: true,
     options: {
       help: { type: 'boolean', short: 'h' },
-      ...(withUrl ? { url: { type: 'string' } } : {}),
+      ...(withUrl ? { url: { type: 'string' }, 'api-key': { type: 'string' } } : {}),
       ...(withKeyDir ? { 'key-dir': { type: 'string' } } : {}),
     },
   });
@@ -217,9 +219,18 @@ function baseUrl(url: string): string {
   return parsed.href.replace(/\/+$/, '');
 }
 
+/** Headers that authenticate with an API Gateway usage plan, when an API key is given. */
+function apiKeyHeaders(apiKey: string | undefined): Record<string, string> {
+  return apiKey === undefined ? {} : { 'x-api-key': apiKey };
+}
+
 /** GETs the server's public key info. */
-async function fetchKeyInfo(base: string, deps: CliDeps): Promise<EncryptionKeyInfo> {
-  const response = await deps.fetch(`${base}${ENCRYPTION_KEY_PATH}`);
+async function fetchKeyInfo(
+  base: string,
+  deps: CliDeps,
+  apiKey: string | undefined,
+): Promise<EncryptionKeyInfo> {
+  const response = await deps.fetch(`${base}${ENCRYPTION_KEY_PATH}`, { headers: apiKeyHeaders(apiKey) });
   const text = await response.text();
   if (!response.ok)
     throw new Error(`GET ${ENCRYPTION_KEY_PATH} answered ${response.status}: ${text.slice(0, 300)}`);
@@ -267,8 +278,11 @@ async function encryptCommand(args: readonly string[], io: CliIo, deps: CliDeps)
   const image = singleImage(positionals);
   const url = stringOption(values, 'url');
   const keyDir = stringOption(values, 'key-dir');
+  const apiKey = stringOption(values, 'api-key');
   if (url !== undefined && keyDir !== undefined) throw new UsageError('use either --url or --key-dir');
-  const key = url === undefined ? await localKeyInfo(keyDir, deps) : await fetchKeyInfo(baseUrl(url), deps);
+  if (url === undefined && apiKey !== undefined) throw new UsageError('--api-key goes with --url');
+  const key =
+    url === undefined ? await localKeyInfo(keyDir, deps) : await fetchKeyInfo(baseUrl(url), deps, apiKey);
   io.stdout(`${await encryptImage(await readFile(image), key)}\n`);
   return EXIT_OK;
 }
@@ -281,10 +295,11 @@ async function requestCommand(args: readonly string[], io: CliIo, deps: CliDeps)
   }
   const image = singleImage(positionals);
   const base = baseUrl(stringOption(values, 'url') ?? `http://127.0.0.1:${deps.config.localPort}`);
-  const encrypted = await encryptImage(await readFile(image), await fetchKeyInfo(base, deps));
+  const apiKey = stringOption(values, 'api-key');
+  const encrypted = await encryptImage(await readFile(image), await fetchKeyInfo(base, deps, apiKey));
   const response = await deps.fetch(`${base}${STATELESS_PATH}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...apiKeyHeaders(apiKey) },
     body: `${ENCRYPTED_IMAGE_FIELD}=${encodeURIComponent(encrypted)}`,
   });
   const text = await response.text();

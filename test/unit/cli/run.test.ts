@@ -153,6 +153,27 @@ describe('encrypt and request', () => {
     expect(JSON.parse(noFace.stdout)).toMatchObject({ code: 4000 });
   });
 
+  it('sends --api-key as x-api-key on both calls, and refuses it without --url', async () => {
+    const seen: (string | null)[] = [];
+    const recordingFetch: typeof fetch = (input, init) => {
+      seen.push(new Headers(init?.headers).get('x-api-key'));
+      return fetch(input, init);
+    };
+    const deps: CliDeps = {
+      config,
+      createEngine: async () => ({ analyze, dispose: () => undefined }),
+      fetch: recordingFetch,
+    };
+    const io = { stdout: () => undefined, stderr: () => undefined, stderrIsTTY: false };
+    expect(await runCli(['request', photo, '--url', server.url, '--api-key', 'k-123'], io, deps)).toBe(
+      EXIT_OK,
+    );
+    expect(seen).toEqual(['k-123', 'k-123']);
+    const usage = await run(['encrypt', photo, '--api-key', 'k-123']);
+    expect(usage.code).not.toBe(EXIT_OK);
+    expect(usage.stderr).toMatch(/--api-key goes with --url/);
+  });
+
   it('fails with a message when the server cannot be reached', async () => {
     const closed = await startServer({
       port: 0,
