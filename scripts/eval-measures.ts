@@ -206,14 +206,19 @@ function padImage(image: RawImage, padFraction: number): RawImage {
   return { width, height, channels: 3, data };
 }
 
-/** Decodes an image (optionally padded) and finds its face through the engine; null when no face is found. */
-async function engineInput(path: string, padFraction = 0): Promise<MeasureInput | null> {
+/**
+ * Decodes an image (optionally padded) and finds its largest face through the engine; null when none
+ * is found or (with `minFaceShare`) when the face box is narrower than that share of the photo —
+ * in single-face crops such a small "face" is a false detection, not the labelled face.
+ */
+async function engineInput(path: string, padFraction = 0, minFaceShare = 0): Promise<MeasureInput | null> {
   const decoded = await decode(path);
   const image = padFraction > 0 ? padImage(decoded, padFraction) : decoded;
   const st = statSync(path);
   const key = `${relative(DATA, path)}|${st.size}|${Math.round(st.mtimeMs)}|pad${padFraction}`;
   const face = await detectFace(key, image);
-  return face === null ? null : { image, box: face.box, landmarks: face.landmarks };
+  if (face === null || face.box.width < minFaceShare * decoded.width) return null;
+  return { image, box: face.box, landmarks: face.landmarks };
 }
 
 function readCsv(path: string): Record<string, string>[] {
@@ -253,13 +258,13 @@ async function evalMasks(): Promise<void> {
     const label = row.label === 'with_mask' ? 'with_mask' : 'without_mask';
     if (counts[label] >= LIMIT) continue;
     counts[label]++;
-    const input = await engineInput(join(dir, row.file ?? ''), 0.25);
+    const input = await engineInput(join(dir, row.file ?? ''), 0.25, 0.2);
     if (input === null) continue;
     const o = measureOcclusion(input);
     for (const [k, v] of Object.entries(o)) scores[label][k]?.push(v);
   }
   console.log(
-    `masks-with-without: faces found ${scores.with_mask.total?.length}/${counts.with_mask} with mask, ` +
+    `masks-with-without (face box >= 20% of the photo width): faces found ${scores.with_mask.total?.length}/${counts.with_mask} with mask, ` +
       `${scores.without_mask.total?.length}/${counts.without_mask} without`,
   );
   for (const part of ['nose', 'mouth', 'total', 'left_eye', 'right_eye']) {
@@ -354,26 +359,44 @@ async function evalYaleB(): Promise<void> {
   const ambient: number[] = [];
   const byAngle: [number, number][] = [];
   const pad = 0.5;
-  const landmarksBySubject = new Map<string, MeasureInput | null>();
+  /** Landmarks and box of each subject, moved back from the padded detection image to the crop. */
+  const faceBySubject = new Map<
+    string,
+    { landmarks: Point[]; box: Box; width: number; height: number } | null
+  >();
   let found = 0;
   let tried = 0;
   for (const row of rows) {
     if (tried >= LIMIT) break;
     tried++;
     const subject = row.subject ?? '';
-    if (!landmarksBySubject.has(subject)) {
+    if (!faceBySubject.has(subject)) {
       const frontal = rows.find(
         (r) => r.subject === subject && r.light_azimuth_deg === '0' && r.light_elevation_deg === '0',
       );
-      landmarksBySubject.set(
-        subject,
-        frontal === undefined ? null : await engineInput(join(dir, frontal.file ?? ''), pad),
-      );
+      const path = frontal === undefined ? undefined : join(dir, frontal.file ?? '');
+      const detected = path === undefined ? null : await engineInput(path, pad);
+      if (path === undefined || detected === null) faceBySubject.set(subject, null);
+      else {
+        const crop = await decode(path);
+        const dx = Math.round(crop.width * pad);
+        const dy = Math.round(crop.height * pad);
+        faceBySubject.set(subject, {
+          landmarks: detected.landmarks.map((p) => ({ x: p.x - dx, y: p.y - dy })),
+          box: { ...detected.box, x: detected.box.x - dx, y: detected.box.y - dy },
+          width: crop.width,
+          height: crop.height,
+        });
+      }
     }
-    const reference = landmarksBySubject.get(subject);
-    if (reference === null || reference === undefined) continue;
+    const face = faceBySubject.get(subject);
+    if (face === null || face === undefined) continue;
+    const image = await decode(join(dir, row.file ?? ''));
+    // A few ambient shots are uncropped 640×480 frames: the subject's landmarks do not apply.
+    if (image.width !== face.width || image.height !== face.height) continue;
     found++;
-    const input = { ...reference, image: padImage(await decode(join(dir, row.file ?? '')), pad) };
+    // Measured on the unpadded crop: padding would leak into regions cut by the tight crop.
+    const input = { image, landmarks: face.landmarks, box: face.box };
     const b = measureBrightness(input);
     const az = Math.abs(Number(row.light_azimuth_deg));
     const el = Math.abs(Number(row.light_elevation_deg));

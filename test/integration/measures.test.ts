@@ -30,6 +30,9 @@ async function analyzeOne(image: RawImage): Promise<FaceQuality> {
   return face;
 }
 
+// One engine for the whole file: both describe blocks share it.
+afterAll(disposeTestEngine);
+
 /** A rectangle given as fractions of the face rect (left, top, right, bottom in [0,1]). */
 type RelativeRect = readonly [number, number, number, number];
 
@@ -71,7 +74,6 @@ describe('pixel measures on astronaut.png through the engine', () => {
     photo = await loadFixture('astronaut.png');
     base = await analyzeOne(photo);
   });
-  afterAll(disposeTestEngine);
 
   test('the unperturbed face is sharp, fully visible and in range', () => {
     expect(base.sharpness).toBeGreaterThan(0.5);
@@ -120,8 +122,6 @@ const haveYale = existsSync(YALE);
 if (!haveYale) console.warn(`mouth_open on Yale faces skipped: ${YALE} not found (development data)`);
 
 (haveYale ? describe : describe.skip)('mouth_open on Yale faces (development data, read in place)', () => {
-  afterAll(disposeTestEngine);
-
   test.each(['subject02', 'subject03', 'subject10'])(
     '%s: surprised (open mouth) scores lower than normal',
     async (subject) => {

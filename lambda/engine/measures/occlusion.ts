@@ -9,10 +9,15 @@
  * - texture: local luma contrast relative to the skin's luma — eyes, brows, lashes, nostrils and
  *   lip contours are full of edges, while mask cloth, sunglass lenses and patches are flat;
  * - mouth gap: dark or neutral pixels inside the inner-lip contour (an open mouth's interior, teeth).
- * A part's visibility is the mean over its region. Only the in-image part of a region is judged
+ * A part's visibility is the mean over its region, times a structure factor for the mouth and nose:
+ * a visible mouth differs from the ring of skin around it (lips are less green, the lip line or gap
+ * is darker) and a visible nose shows nostrils darker than its surroundings. A mask or hand looks
+ * the same inside and around the part; this catches masks close to the skin's own colour (white or
+ * pink on pale skin) that the colour cue alone accepts. Only the in-image part of a region is judged
  * (what lies outside the image is the `integrity` measure's concern); a part with no in-image pixel
  * counts as visible and gets no weight in `total`, the pixel-area-weighted mean of the four parts.
- * Greyscale photos carry no chromaticity, so there everything but near-black flat areas is visible.
+ * Greyscale photos carry no chromaticity: there only darkness (flat areas below about half the
+ * skin's luma: sunglasses, black cloth, deep shadow) and missing lip/nostril contrast lower a part.
  */
 import type { Landmarks68 } from '../landmarks.js';
 import type { Occlusion, Point } from '../types.js';
@@ -20,8 +25,9 @@ import { fitSkinModel, MIN_CHROMA_SUM, type RgbSamples, type SkinModel } from '.
 import { type FaceFrame, faceFrame, landmarksUsable, pick } from './pixels/face-frame.js';
 import { localLumaStd } from './pixels/local-contrast.js';
 import { convexHull, forEachPolygonSpan, growPolygon, mapPolygon, polygonsBounds } from './pixels/polygon.js';
+import { surroundStats } from './pixels/region-stats.js';
 import { type RgbCrop, resampleRegion } from './pixels/resample.js';
-import { skinReferencePolygons } from './pixels/skin-regions.js';
+import { skinReferenceRegions } from './pixels/skin-regions.js';
 import type { MeasureInput } from './types.js';
 
 /** Inter-ocular distance, in crop pixels, that larger faces are shrunk to. */
@@ -38,11 +44,29 @@ const CHROMA_NOISE = 2;
 export const DARK_SHARE_NONE = 0.25;
 export const DARK_SHARE_FULL = 0.45;
 
+/**
+ * Structure-factor anchors, set on the masks-with-without dev set (with vs without mask):
+ * lip contrast = max((ring g - lip g) / 0.02, (1 - lip p10 luma / ring median luma) / 0.35), mapped
+ * 0.3 -> 0 and 1 -> 1; nostril darkness = 1 - nostril p10 luma / ring median luma, mapped
+ * 0.08 -> 0 and 0.32 -> 1, and the nose keeps at least `NOSE_STRUCTURE_FLOOR` (faint nostrils are
+ * common on unoccluded faces, so their absence is weaker evidence than absent lips).
+ */
+const LIP_GREEN_DROP = 0.02;
+const LIP_DARKENING = 0.35;
+const LIP_CONTRAST_NONE = 0.3;
+const NOSTRIL_DARK_NONE = 0.08;
+const NOSTRIL_DARK_FULL = 0.32;
+export const NOSE_STRUCTURE_FLOOR = 0.5;
+/** Rings around the mouth and nose, in inter-ocular distances. */
+const MOUTH_RING_IOD = 0.2;
+const NOSE_RING_IOD = 0.25;
+const NOSTRIL_GROW_IOD = 0.06;
+
 const FULLY_VISIBLE: Occlusion = Object.freeze({ left_eye: 1, right_eye: 1, nose: 1, mouth: 1, total: 1 });
 
 export type PartName = 'left_eye' | 'right_eye' | 'nose' | 'mouth';
 
-export interface PartRegion {
+interface PartRegion {
   readonly name: PartName;
   /** Region judged, in image pixels. */
   readonly polygon: Point[];
@@ -52,7 +76,7 @@ const range = (first: number, last: number): number[] =>
   Array.from({ length: last - first + 1 }, (_, i) => first + i);
 
 /** The four judged regions in image pixels: landmark contours grown by a fraction of the inter-ocular distance. */
-export function partRegions(landmarks: Landmarks68, frame: FaceFrame): PartRegion[] {
+function partRegions(landmarks: Landmarks68, frame: FaceFrame): PartRegion[] {
   const iod = frame.interOcularPx;
   return [
     { name: 'left_eye', polygon: growPolygon(pick(landmarks, range(42, 47)), 0.1 * iod) },
@@ -89,7 +113,7 @@ function gatherPixels(crop: RgbCrop, polygon: readonly Point[]): RgbSamples {
  * sunglass lens has nearly neutral, noise-dominated chromaticity that pale skin would otherwise
  * match. Deep shadows are therefore left to the texture cue.
  */
-export function colourPlausibility(R: number, G: number, B: number, skin: SkinModel, lips: boolean): number {
+function colourPlausibility(R: number, G: number, B: number, skin: SkinModel, lips: boolean): number {
   const sum = R + G + B;
   if (sum < MIN_CHROMA_SUM) return 0;
   const gate = smoothstep(DARK_SHARE_NONE, DARK_SHARE_FULL, (0.299 * R + 0.587 * G + 0.114 * B) / skin.luma);
@@ -111,6 +135,26 @@ function mouthGapLike(R: number, G: number, B: number, skin: SkinModel): boolean
   return Math.abs(R / sum - 1 / 3) < 0.04 && Math.abs(G / sum - 1 / 3) < 0.04;
 }
 
+/** Evidence in [0, 1] that real lips show: they differ from the ring of skin around them. 1 when unknown. */
+function mouthStructure(crop: RgbCrop, lips: readonly Point[], ring: readonly Point[]): number {
+  const stats = surroundStats(crop, lips, ring);
+  if (stats === null || stats.ringLumaMedian <= 0) return 1;
+  const contrast = Math.max(
+    (stats.ringG - stats.innerG) / LIP_GREEN_DROP,
+    (1 - stats.innerLumaP10 / stats.ringLumaMedian) / LIP_DARKENING,
+  );
+  return clamp01((contrast - LIP_CONTRAST_NONE) / (1 - LIP_CONTRAST_NONE));
+}
+
+/** Factor in [`NOSE_STRUCTURE_FLOOR`, 1] from how much darker the nostrils are than their surroundings. 1 when unknown. */
+function noseStructure(crop: RgbCrop, nostrils: readonly Point[], ring: readonly Point[]): number {
+  const stats = surroundStats(crop, nostrils, ring);
+  if (stats === null || stats.ringLumaMedian <= 0) return 1;
+  const darkness = 1 - stats.innerLumaP10 / stats.ringLumaMedian;
+  const evidence = clamp01((darkness - NOSTRIL_DARK_NONE) / (NOSTRIL_DARK_FULL - NOSTRIL_DARK_NONE));
+  return NOSE_STRUCTURE_FLOOR + (1 - NOSE_STRUCTURE_FLOOR) * evidence;
+}
+
 function clamp01(v: number): number {
   return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 1;
 }
@@ -124,14 +168,27 @@ export function measureOcclusion(input: MeasureInput): Occlusion {
   if (!landmarksUsable(input.landmarks)) return FULLY_VISIBLE;
   const frame = faceFrame(input.landmarks);
   const parts = partRegions(input.landmarks, frame);
-  const reference = skinReferencePolygons(input.landmarks, frame);
-  const bounds = polygonsBounds([...parts.map((p) => p.polygon), ...reference]);
+  const reference = skinReferenceRegions(input.landmarks, frame);
+  const iod = frame.interOcularPx;
+  const outerLips = pick(input.landmarks, range(48, 59));
+  const mouthRing = growPolygon(outerLips, MOUTH_RING_IOD * iod);
+  const nostrils = growPolygon(convexHull(pick(input.landmarks, range(31, 35))), NOSTRIL_GROW_IOD * iod);
+  const noseRing = growPolygon(convexHull(pick(input.landmarks, range(27, 35))), NOSE_RING_IOD * iod);
+  const bounds = polygonsBounds([
+    ...parts.map((p) => p.polygon),
+    ...reference.map((r) => r.polygon),
+    mouthRing,
+    noseRing,
+  ]);
   if (bounds === null) return FULLY_VISIBLE;
   const crop = resampleRegion(input.image, bounds, OCCLUSION_CANONICAL_IOD_PX / frame.interOcularPx);
   if (crop === null) return FULLY_VISIBLE;
   const origin = { x: crop.originX, y: crop.originY };
   const toCrop = (polygon: readonly Point[]): Point[] => mapPolygon(polygon, origin, crop.scale);
-  const skin = fitSkinModel(reference.map((polygon) => gatherPixels(crop, toCrop(polygon))));
+  const skin = fitSkinModel(
+    reference.map((r) => gatherPixels(crop, toCrop(r.polygon))),
+    reference.map((r) => r.vote),
+  );
   if (skin === null) return FULLY_VISIBLE;
 
   const iodCrop = frame.interOcularPx * crop.scale;
@@ -142,6 +199,12 @@ export function measureOcclusion(input: MeasureInput): Occlusion {
     innerMouth.fill(1, y * crop.width + x0, y * crop.width + x1);
   });
 
+  const structure: Record<PartName, number> = {
+    left_eye: 1,
+    right_eye: 1,
+    nose: noseStructure(crop, toCrop(nostrils), toCrop(noseRing)),
+    mouth: mouthStructure(crop, toCrop(outerLips), toCrop(mouthRing)),
+  };
   const result: Record<PartName, number> = { left_eye: 1, right_eye: 1, nose: 1, mouth: 1 };
   let weighted = 0;
   let weight = 0;
@@ -163,7 +226,7 @@ export function measureOcclusion(input: MeasureInput): Occlusion {
       pixels += x1 - x0;
     });
     if (pixels === 0) continue;
-    const share = clamp01(visible / pixels);
+    const share = clamp01((visible / pixels) * structure[part.name]);
     result[part.name] = share;
     weighted += share * pixels;
     weight += pixels;

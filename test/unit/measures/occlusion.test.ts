@@ -2,7 +2,7 @@ import { measureOcclusion, type PartName } from '../../../lambda/engine/measures
 import { pick } from '../../../lambda/engine/measures/pixels/face-frame.js';
 import { convexHull, growPolygon } from '../../../lambda/engine/measures/pixels/polygon.js';
 import type { Occlusion } from '../../../lambda/engine/types.js';
-import { paintPolygon, type Rgb, scaleIntensity, syntheticFace } from './synthetic-face.js';
+import { DEFAULT_SKIN, paintPolygon, type Rgb, scaleIntensity, syntheticFace } from './synthetic-face.js';
 
 const IOD = 120;
 const face = syntheticFace({ width: 420, height: 440, cx: 210, cy: 230, iodPx: IOD });
@@ -49,6 +49,19 @@ describe('measureOcclusion', () => {
     expect(o[part as PartName]).toBeLessThan(0.3);
     expect(o.total).toBeLessThan(clean.total - 0.1);
     for (const other of PARTS.filter((p) => p !== part)) expect(o[other]).toBeGreaterThan(0.85);
+  });
+
+  test('a flat skin-coloured patch (a pale mask on pale skin) still hides the lips and nostrils', () => {
+    const mouth = measureOcclusion(patched('mouth', DEFAULT_SKIN));
+    expect(mouth.mouth).toBeLessThan(0.3);
+    expect(mouth.left_eye).toBeGreaterThan(0.85);
+    const hull = convexHull(pick(face.landmarks, range(31, 35)));
+    const nose = measureOcclusion({
+      ...face,
+      image: paintPolygon(face.image, growPolygon(hull, 0.15 * IOD), DEFAULT_SKIN),
+    });
+    expect(nose.nose).toBeLessThan(clean.nose - 0.3);
+    expect(nose.mouth).toBeGreaterThan(0.85);
   });
 
   test('uniform darkening (exposure) does not read as occlusion', () => {

@@ -1,7 +1,10 @@
 /**
  * Intensity-free chromaticity (r = R/(R+G+B), g = G/(R+G+B)) and a robust reference model of the
- * face's own skin: the densest chromaticity over several reference regions, each region casting
- * the same total vote, so that one region covered by a hat, hair or a mask cannot outvote the rest.
+ * face's own skin: the densest chromaticity over several reference regions, each region casting a
+ * fixed total vote, so that one region covered by a hat, hair or a mask cannot outvote the rest.
+ * Within a region, pixels vote more when they look like skin at all: reddish rather than neutral or
+ * blue (white, blue and black masks, grey hats) and not among the region's darkest (hair, black
+ * cloth, sunglasses). In a greyscale photo every pixel is neutral, so the prior is flat there.
  */
 
 /** Pixels whose R+G+B is below this carry too little light for a usable chromaticity. */
@@ -30,6 +33,13 @@ const CLUSTER_RADIUS = 0.04;
 /** Smallest spread used, so a very uniform reference does not make every pixel an outlier. */
 export const MIN_CHROMA_SIGMA = 0.012;
 
+/** Vote weight in [0.1, 1] of a chromaticity by how skin-like its hue is: skin has r clearly above g and g above b. */
+function skinHuePrior(r: number, g: number): number {
+  const b = 1 - r - g;
+  const reddish = Math.min(1, Math.max(0, (r - g - 0.01) / 0.04));
+  return 0.1 + 0.9 * (g >= b - 0.02 ? reddish : 0);
+}
+
 /** Calls `visit(r, g, luma)` for every sample bright enough to have a chromaticity. */
 function forEachChroma(samples: RgbSamples, visit: (r: number, g: number, luma: number) => void): void {
   const { rgb, count } = samples;
@@ -43,26 +53,40 @@ function forEachChroma(samples: RgbSamples, visit: (r: number, g: number, luma: 
 }
 
 /**
- * Builds the skin model from reference regions. Returns null when fewer than `minPixels` samples in
- * all are bright enough to have a chromaticity.
+ * Builds the skin model from reference regions; `votes[i]` (default 1) is region i's total vote.
+ * Returns null when fewer than `minPixels` samples in all are bright enough to have a chromaticity.
  */
-export function fitSkinModel(regions: readonly RgbSamples[], minPixels = 8): SkinModel | null {
+export function fitSkinModel(
+  regions: readonly RgbSamples[],
+  votes: readonly number[] = [],
+  minPixels = 8,
+): SkinModel | null {
   const hist = new Float64Array(BINS * BINS);
   let usableTotal = 0;
+  let maxLuma = 0;
   for (const region of regions) {
-    let usable = 0;
-    forEachChroma(region, () => {
-      usable++;
-    });
-    if (usable === 0) continue;
-    usableTotal += usable;
-    const vote = 1 / usable;
-    forEachChroma(region, (r, g) => {
-      const bin = Math.min(BINS - 1, Math.floor(r * BINS)) * BINS + Math.min(BINS - 1, Math.floor(g * BINS));
-      hist[bin] = (hist[bin] ?? 0) + vote;
+    forEachChroma(region, (_r, _g, luma) => {
+      usableTotal++;
+      if (luma > maxLuma) maxLuma = luma;
     });
   }
   if (usableTotal < minPixels) return null;
+  // Each pixel votes its region's share times its skin-likeness (at most 1), so a region that is all
+  // mask or hair casts a small vote instead of a full one.
+  const weight = (r: number, g: number, luma: number): number =>
+    skinHuePrior(r, g) * (0.3 + 0.7 * Math.min(1, Math.max(0, (luma / maxLuma - 0.2) / 0.3)));
+  regions.forEach((region, i) => {
+    let count = 0;
+    forEachChroma(region, () => {
+      count++;
+    });
+    if (count === 0) return;
+    const share = (votes[i] ?? 1) / count;
+    forEachChroma(region, (r, g, luma) => {
+      const bin = Math.min(BINS - 1, Math.floor(r * BINS)) * BINS + Math.min(BINS - 1, Math.floor(g * BINS));
+      hist[bin] = (hist[bin] ?? 0) + weight(r, g, luma) * share;
+    });
+  });
   // Peak of the 3×3-smoothed histogram.
   let best = -1;
   let r0 = 0;

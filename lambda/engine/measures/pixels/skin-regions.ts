@@ -41,27 +41,38 @@ export function skinPolygons(landmarks: Landmarks68, frame: FaceFrame): Point[][
 const LOWER_LID_IMAGE_LEFT = [36, 41, 40, 39] as const;
 const LOWER_LID_IMAGE_RIGHT = [45, 46, 47, 42] as const;
 
-/** Band below one lower eyelid, from 0.12 to 0.32 inter-ocular distances down the face. */
+/** Band below one lower eyelid, from 0.08 to 0.25 inter-ocular distances down the face (above most masks). */
 function underEyeBand(landmarks: Landmarks68, frame: FaceFrame, lid: readonly number[]): Point[] {
   const points = pick(landmarks, lid);
-  const near = 0.12 * frame.interOcularPx;
-  const far = 0.32 * frame.interOcularPx;
+  const near = 0.08 * frame.interOcularPx;
+  const far = 0.25 * frame.interOcularPx;
   const upper = points.map((p) => ({ x: p.x - frame.up.x * near, y: p.y - frame.up.y * near }));
   const lower = points.map((p) => ({ x: p.x - frame.up.x * far, y: p.y - frame.up.y * far })).reverse();
   return upper.concat(lower);
 }
 
+/** Between the inner brow ends and the inner eye corners, around the top of the nose bridge. */
+const GLABELLA = [21, 22, 42, 27, 39] as const;
+
+/** A reference region and its total vote in the skin model. */
+export interface ReferenceRegion {
+  readonly polygon: Point[];
+  readonly vote: number;
+}
+
 /**
- * Reference skin regions for occlusion, in full-resolution image pixels: the forehead band, the bands
- * under both eyes and both cheeks. The skin model gives each region one vote, so a mask over the
- * cheeks (2 of 5) or a hat or fringe over the forehead (1 of 5) cannot outvote the rest.
+ * Reference skin regions for occlusion, in full-resolution image pixels: the forehead band, the
+ * glabella, the bands under both eyes (one vote each) and both cheeks (half a vote each: masks and
+ * hands cover them first). With a vote per region, a mask over the cheeks or a hat or fringe over
+ * the forehead cannot outvote the rest.
  */
-export function skinReferencePolygons(landmarks: Landmarks68, frame: FaceFrame): Point[][] {
+export function skinReferenceRegions(landmarks: Landmarks68, frame: FaceFrame): ReferenceRegion[] {
   return [
-    foreheadBand(landmarks, frame, 0.1, 0.4),
-    underEyeBand(landmarks, frame, LOWER_LID_IMAGE_LEFT),
-    underEyeBand(landmarks, frame, LOWER_LID_IMAGE_RIGHT),
-    scalePolygon(pick(landmarks, CHEEK_IMAGE_LEFT), 0.75),
-    scalePolygon(pick(landmarks, CHEEK_IMAGE_RIGHT), 0.75),
+    { polygon: foreheadBand(landmarks, frame, 0.1, 0.4), vote: 1 },
+    { polygon: scalePolygon(pick(landmarks, GLABELLA), 0.8), vote: 1 },
+    { polygon: underEyeBand(landmarks, frame, LOWER_LID_IMAGE_LEFT), vote: 1 },
+    { polygon: underEyeBand(landmarks, frame, LOWER_LID_IMAGE_RIGHT), vote: 1 },
+    { polygon: scalePolygon(pick(landmarks, CHEEK_IMAGE_LEFT), 0.75), vote: 0.5 },
+    { polygon: scalePolygon(pick(landmarks, CHEEK_IMAGE_RIGHT), 0.75), vote: 0.5 },
   ];
 }
