@@ -15,6 +15,7 @@ import { createEngine } from '../lambda/engine/index.js';
 import type { TfRuntime } from '../lambda/engine/models/backend.js';
 import { initBackend } from '../lambda/engine/models/backend.js';
 import { decodeImage } from '../lambda/image/decode.js';
+import { median, syntheticPhoto } from './bench-support.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,12 +28,6 @@ const runs = Math.max(1, Number(values.runs));
 const megapixels = Number(values.megapixels);
 const limits = loadConfig({}).limits;
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
-
 async function timeRuns(fn: () => Promise<unknown>): Promise<number[]> {
   await fn();
   const out: number[] = [];
@@ -42,17 +37,6 @@ async function timeRuns(fn: () => Promise<unknown>): Promise<number[]> {
     out.push(performance.now() - t);
   }
   return out;
-}
-
-/** A JPEG of about `mp` megapixels: the astronaut fixture upscaled onto a 4:3 canvas (face ~1/3 of height). */
-async function syntheticPhoto(mp: number): Promise<Buffer> {
-  const width = Math.round(Math.sqrt((mp * 1e6 * 4) / 3));
-  const height = Math.round((width * 3) / 4);
-  const face = await sharp('test/fixtures/astronaut.png').resize({ height, width: height }).toBuffer();
-  return sharp({ create: { width, height, channels: 3, background: { r: 120, g: 130, b: 140 } } })
-    .composite([{ input: face, left: Math.round((width - height) / 2), top: 0 }])
-    .jpeg({ quality: 90 })
-    .toBuffer();
 }
 
 async function benchCase(engine: Engine, runtime: TfRuntime, name: string, bytes: Buffer): Promise<void> {

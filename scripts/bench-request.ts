@@ -1,0 +1,74 @@
+/**
+ * `npm run bench:request`: one whole API request on a 12 MP JPEG, through the real handler
+ * (parse form → decrypt with the local key → decode → engine → response), in a fresh process:
+ *   init     building the dependencies (backend, weights, warm-up, key pair), what a cold Lambda pays once
+ *   cold     the first request after init
+ *   warm     the median of the following requests
+ * Options: --runs N (warm requests, default 7), --megapixels M (default 12), --image FILE.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { createHandler, initDependencies } from '../lambda/app.js';
+import { loadConfig } from '../lambda/config.js';
+import { encryptImage } from '../lambda/crypto/index.js';
+import { localContext, toApiGatewayEvent } from '../lambda/local/event.js';
+import { median, syntheticPhoto } from './bench-support.js';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '7' },
+    megapixels: { type: 'string', default: '12' },
+    image: { type: 'string' },
+  },
+});
+const runs = Math.max(1, Number(values.runs));
+const megapixels = Number(values.megapixels);
+
+const keyDir = await mkdtemp(join(tmpdir(), 'face-quality-bench-'));
+try {
+  const photo = values.image === undefined ? await syntheticPhoto(megapixels) : await readFile(values.image);
+  const meta = await sharp(photo).metadata();
+  const config = loadConfig({ KEY_SOURCE: 'local', LOCAL_KEY_DIR: keyDir });
+
+  const t = performance.now();
+  const deps = await initDependencies(config);
+  const initMs = performance.now() - t;
+  const handler = createHandler({ ...deps, logSink: () => undefined });
+  const key = await deps.decryptor.publicKeyInfo();
+  const body = `encrypted_image=${encodeURIComponent(await encryptImage(photo, key))}`;
+
+  const request = async (): Promise<number> => {
+    const requestId = randomUUID();
+    const event = toApiGatewayEvent({
+      method: 'POST',
+      url: '/quality/face/stateless',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: Buffer.from(body),
+      requestId,
+    });
+    const started = performance.now();
+    const result = await handler(event, localContext(requestId));
+    const elapsed = performance.now() - started;
+    if (result.statusCode !== 200) throw new Error(`request answered ${result.statusCode}: ${result.body}`);
+    return elapsed;
+  };
+
+  const coldMs = await request();
+  const warm: number[] = [];
+  for (let i = 0; i < runs; i++) warm.push(await request());
+  console.log(
+    `${meta.width}×${meta.height} ${meta.format}, ${(photo.length / 1e6).toFixed(2)} MB image, ${(body.length / 1e6).toFixed(2)} MB body; backend ${deps.engine.backend}; Node ${process.version}`,
+  );
+  console.log(`  init (models, warm-up, key)  ${initMs.toFixed(0)} ms`);
+  console.log(`  first request after init     ${coldMs.toFixed(0)} ms`);
+  console.log(
+    `  warm request, median of ${runs}  ${median(warm).toFixed(0)} ms  (min ${Math.min(...warm).toFixed(0)}, max ${Math.max(...warm).toFixed(0)})`,
+  );
+  deps.engine.dispose();
+} finally {
+  await rm(keyDir, { recursive: true, force: true });
+}
