@@ -176,8 +176,10 @@ describe('engine under geometric changes', () => {
   it('cutting the image through the middle of the face halves integrity', async () => {
     // The face's centre line is at x ≈ 222; keep the image left of it.
     const half = await onlyFace(crop(astronaut, { x: 0, y: 0, width: 222, height: 512 }));
-    expect(half.integrity).toBeGreaterThan(0.35);
-    expect(half.integrity).toBeLessThan(0.75);
+    // The unseen half comes from the mean-face fit on the visible one (cut-face.ts): 0.55 on this
+    // crop; the raw landmark hull gave 0.66 (scripts/eval-integrity.ts).
+    expect(half.integrity).toBeGreaterThan(0.4);
+    expect(half.integrity).toBeLessThan(0.6);
     // A face cut by the border keeps its rect inside the image.
     expect(half.rect.right).toBeLessThanOrEqual(222);
   });

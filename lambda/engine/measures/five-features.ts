@@ -5,6 +5,7 @@
  */
 import type { Landmarks68 } from '../landmarks.js';
 import type { Point } from '../types.js';
+import { completeCutFace } from './cut-face.js';
 import type { MeasureInput } from './types.js';
 
 /** Convex hull (Andrew's monotone chain), counter-clockwise in x-right/y-up terms, no collinear points. */
@@ -108,7 +109,7 @@ export function clipToRect(polygon: readonly Point[], widthPx: number, heightPx:
 }
 
 export interface FiveFeatures {
-  /** Convex hull of the 68 landmarks, full-resolution pixels. */
+  /** Convex hull of the 68 landmarks (completed past the border by `fiveFeaturesOf`), full-resolution pixels. */
   readonly hull: readonly Point[];
   /** Hull area in px². */
   readonly areaPx2: number;
@@ -133,7 +134,12 @@ export function fiveFeatures(
   };
 }
 
-/** {@link fiveFeatures} of a measure input. */
+/**
+ * {@link fiveFeatures} of a measure input. For a face cut by the border the points outside the
+ * image come from the mean-face fit on the visible ones (`cut-face.ts`), not from the net, which
+ * squeezes them toward the visible part; a face inside the image keeps its landmarks as they are.
+ */
 export function fiveFeaturesOf(input: MeasureInput): FiveFeatures {
-  return fiveFeatures(input.landmarks, input.image.width, input.image.height);
+  const { width, height } = input.image;
+  return fiveFeatures(completeCutFace(input.landmarks, width, height), width, height);
 }

@@ -1,7 +1,8 @@
 /**
  * Contract: integrity = area of the five features inside the image / whole five-features area,
  * in [0,1]; 1 = the whole face is in the picture. Relies on landmarks of a cut-off face lying
- * outside the image (the landmarker zero-pads its crops instead of clamping them).
+ * outside the image (the landmarker zero-pads its crops instead of clamping them); those points
+ * are re-estimated from the mean-face fit on the visible ones (`five-features.ts`, `cut-face.ts`).
  */
 import type { FiveFeatures } from './five-features.js';
 import { fiveFeaturesOf } from './five-features.js';

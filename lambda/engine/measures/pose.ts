@@ -187,6 +187,8 @@ export interface PoseFit {
   readonly rotation: Mat3;
   /** Weighted RMS reprojection error in pixels. */
   readonly rmsErrorPx: number;
+  /** The fitted mean face's 68 points in image pixels (also where the input points had weight 0). */
+  readonly projectedPx: readonly Point[];
 }
 
 function cross(u: Vec3, v: Vec3): Vec3 {
@@ -250,7 +252,7 @@ function solve(a: number[][], b: number[]): number[] | null {
 function centred(
   landmarks: Landmarks68,
   weights: readonly number[],
-): { q: [number, number][]; model: Vec3[]; w: number[] } {
+): { q: [number, number][]; model: Vec3[]; w: number[]; centrePx: Point } {
   let wSum = 0;
   let px = 0;
   let py = 0;
@@ -266,10 +268,12 @@ function centred(
     m = [m[0] + w * v[0], m[1] + w * v[1], m[2] + w * v[2]];
   }
   if (!(wSum > 0)) throw new RangeError('pose weights must not all be zero');
+  const modelCentre: Vec3 = [m[0] / wSum, m[1] / wSum, m[2] / wSum];
   return {
     q: landmarks.map((l) => [l.x - px / wSum, l.y - py / wSum]),
-    model: MEAN_FACE_68_MM.map(([x, y, z]) => [x - m[0] / wSum, y - m[1] / wSum, z - m[2] / wSum]),
+    model: MEAN_FACE_68_MM.map(([x, y, z]) => [x - modelCentre[0], y - modelCentre[1], z - modelCentre[2]]),
     w: [...weights],
+    centrePx: { x: px / wSum, y: py / wSum },
   };
 }
 
@@ -338,7 +342,7 @@ export function fitPose(landmarks: Landmarks68, weights: readonly number[] = POS
   if (landmarks.length !== LANDMARK_COUNT) {
     throw new RangeError(`expected ${LANDMARK_COUNT} landmarks, got ${landmarks.length}`);
   }
-  const { q, model, w } = centred(landmarks, weights);
+  const { q, model, w, centrePx } = centred(landmarks, weights);
   const init = initialFit(q, model, w);
   if (init === null) throw new RangeError('degenerate landmarks: cannot fit a head pose');
   let { r, s } = init;
@@ -398,7 +402,11 @@ export function fitPose(landmarks: Landmarks68, weights: readonly number[] = POS
     error = nextError;
     if (step < 1e-10) break;
   }
-  return { pose: poseFromRotation(r), scalePxPerMm: s, rotation: r, rmsErrorPx: error };
+  const projectedPx = model.map(([x, y, z]) => ({
+    x: centrePx.x + s * (r[0][0] * x + r[0][1] * y + r[0][2] * z),
+    y: centrePx.y + s * (r[1][0] * x + r[1][1] * y + r[1][2] * z),
+  }));
+  return { pose: poseFromRotation(r), scalePxPerMm: s, rotation: r, rmsErrorPx: error, projectedPx };
 }
 
 /** yaw/pitch/roll in degrees of 68 landmarks (see {@link fitPose}). */
