@@ -22,6 +22,12 @@ export interface EngineConfig {
   readonly nmsIouThreshold: number;
   /** Most faces returned per image (largest first). */
   readonly maxFaces: number;
+  /**
+   * When the detector finds nothing, it looks again at a copy padded on every side by this share of
+   * the image's size (0 = no second look). SSD MobileNetV1 misses faces that fill the frame, the
+   * typical selfie and ID crop; padding makes them look like the faces it was trained on.
+   */
+  readonly detectRetryPadShare: number;
   /** Extra landmark passes on a crop framed by the previous pass's landmarks (0 = box crop only). */
   readonly landmarkRefinePasses: number;
   /** Run one inference on a blank image at load so the first request is not slow. */
@@ -59,6 +65,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = Object.freeze({
   // face-api's SsdMobilenetv1 uses 0.5 as well.
   nmsIouThreshold: 0.5,
   maxFaces: 20,
+  detectRetryPadShare: 0.5,
   landmarkRefinePasses: 1,
   warmUp: true,
 });
@@ -79,6 +86,9 @@ export function resolveEngineConfig(partial: Partial<EngineConfig> = {}): Engine
   }
   if (!Number.isInteger(config.maxFaces) || config.maxFaces < 1) {
     throw new RangeError(`maxFaces must be a positive integer, got ${config.maxFaces}`);
+  }
+  if (!(config.detectRetryPadShare >= 0 && config.detectRetryPadShare <= 2)) {
+    throw new RangeError(`detectRetryPadShare must be in [0,2], got ${config.detectRetryPadShare}`);
   }
   if (!Number.isInteger(config.landmarkRefinePasses) || config.landmarkRefinePasses < 0) {
     throw new RangeError(

@@ -8,6 +8,7 @@ import type { Landmarks68 } from './landmarks.js';
 import { rectAreaPx2, rectFromBox } from './measures/rect.js';
 import type { Box } from './measures/types.js';
 import { completeCutBox } from './models/cut-box.js';
+import type { Detection } from './models/face-detector.js';
 import type { Models } from './models/loader.js';
 import type { RawImage } from './types.js';
 
@@ -27,6 +28,58 @@ export interface LocateResult {
   /** Largest clamped box first (ties: higher score), at most `maxFaces`. */
   readonly faces: readonly LocatedFace[];
   readonly timingsMs: { readonly resize: number; readonly detect: number; readonly landmarks: number };
+}
+
+/** Grey the padding is filled with: neutral for the detector, unlike black borders. */
+const PAD_GREY = 128;
+
+/**
+ * `image` centred on a grey canvas grown by `padPx` on every side. Pure; the input is at most the
+ * detector copy (≤ `detectMaxSidePx`), so the copy is small.
+ */
+export function padRaw(image: RawImage, padPx: number): RawImage {
+  const width = image.width + 2 * padPx;
+  const height = image.height + 2 * padPx;
+  const data = new Uint8Array(width * height * 3).fill(PAD_GREY);
+  const rowBytes = image.width * 3;
+  for (let y = 0; y < image.height; y++) {
+    const from = y * rowBytes;
+    data.set(image.data.subarray(from, from + rowBytes), ((y + padPx) * width + padPx) * 3);
+  }
+  return { width, height, channels: 3, data };
+}
+
+type DetectConfig = Pick<
+  EngineConfig,
+  'detectMaxSidePx' | 'minDetectionScore' | 'nmsIouThreshold' | 'detectRetryPadShare'
+>;
+
+/**
+ * Detections in the pixels of `small`. When there are none and `detectRetryPadShare` > 0, looks
+ * again at a padded copy (scaled back to `detectMaxSidePx`) and maps its boxes back to `small`.
+ */
+async function detectFaces(
+  detector: Models['detector'],
+  config: DetectConfig,
+  small: RawImage,
+): Promise<Detection[]> {
+  const options = { minScore: config.minDetectionScore, iouThreshold: config.nmsIouThreshold };
+  const found = await detector.predict(small, options);
+  if (found.length > 0 || config.detectRetryPadShare <= 0) return found;
+  const padPx = Math.round(config.detectRetryPadShare * Math.max(small.width, small.height));
+  const padded = padRaw(small, padPx);
+  const { image: paddedSmall } = await resizeRaw(padded, config.detectMaxSidePx);
+  const sx = padded.width / paddedSmall.width;
+  const sy = padded.height / paddedSmall.height;
+  return (await detector.predict(paddedSmall, options)).map((d) => ({
+    ...d,
+    box: {
+      x: d.box.x * sx - padPx,
+      y: d.box.y * sy - padPx,
+      width: d.box.width * sx,
+      height: d.box.height * sy,
+    },
+  }));
 }
 
 const elapsedMs = (since: number): number => Math.round((performance.now() - since) * 10) / 10;
@@ -50,7 +103,12 @@ export async function locateFaces(
   models: Pick<Models, 'detector' | 'landmarker'>,
   config: Pick<
     EngineConfig,
-    'detectMaxSidePx' | 'minDetectionScore' | 'nmsIouThreshold' | 'maxFaces' | 'landmarkRefinePasses'
+    | 'detectMaxSidePx'
+    | 'minDetectionScore'
+    | 'nmsIouThreshold'
+    | 'detectRetryPadShare'
+    | 'maxFaces'
+    | 'landmarkRefinePasses'
   >,
   image: RawImage,
 ): Promise<LocateResult> {
@@ -60,10 +118,7 @@ export async function locateFaces(
   const resize = elapsedMs(t);
 
   t = performance.now();
-  const detections = await models.detector.predict(small, {
-    minScore: config.minDetectionScore,
-    iouThreshold: config.nmsIouThreshold,
-  });
+  const detections = await detectFaces(models.detector, config, small);
   // Per-axis factors: each side of the small copy was rounded separately.
   const sx = image.width / small.width;
   const sy = image.height / small.height;

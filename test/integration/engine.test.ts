@@ -184,6 +184,19 @@ describe('engine under geometric changes', () => {
     expect(half.rect.right).toBeLessThanOrEqual(222);
   });
 
+  it('finds a face that fills the whole frame (a tight selfie or ID crop)', async () => {
+    // A square as wide as the face box, centred on it: SSD MobileNetV1 alone finds nothing here.
+    const { left, top, right, bottom } = face.rect;
+    const side = right - left;
+    const y = Math.round((top + bottom - side) / 2);
+    const tight = crop(astronaut, { x: left, y, width: side, height: side });
+    const filling = await onlyFace(tight);
+    // The box covers most of the frame, and the face is whole and centred.
+    const boxArea = (filling.rect.right - filling.rect.left) * (filling.rect.bottom - filling.rect.top);
+    expect(boxArea).toBeGreaterThan(0.5 * tight.width * tight.height);
+    expect(filling.distance2center).toBeGreaterThan(0.8);
+  });
+
   it('moving the face off-centre lowers distance2center', async () => {
     const canvas = { width: 1024, height: 1024 };
     const centred = await onlyFace(placeOnCanvas(astronaut, { ...canvas, x: 256, y: 256 }));

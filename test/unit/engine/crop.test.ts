@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { sampleSquare, squareAround, squareAroundPoints } from '../../../lambda/engine/models/crop.js';
+import { padRaw } from '../../../lambda/engine/pipeline.js';
 import type { RawImage } from '../../../lambda/engine/types.js';
 
 /** A `size × size` image whose red channel is x, green y, blue constant 200. */
@@ -50,5 +51,19 @@ describe('crop framing', () => {
     ];
     expect(squareAroundPoints(points, 1.5)).toEqual({ x: -10, y: 0, sizePx: 60 });
     expect(() => squareAroundPoints([], 1)).toThrow(RangeError);
+  });
+});
+
+describe('padRaw', () => {
+  it('centres the image on a grey canvas grown by padPx on every side', () => {
+    const image: RawImage = { width: 2, height: 1, channels: 3, data: Uint8Array.from([1, 2, 3, 4, 5, 6]) };
+    const padded = padRaw(image, 1);
+    expect([padded.width, padded.height]).toEqual([4, 3]);
+    const px = (x: number, y: number) =>
+      Array.from(padded.data.subarray((y * 4 + x) * 3, (y * 4 + x) * 3 + 3));
+    expect(px(1, 1)).toEqual([1, 2, 3]);
+    expect(px(2, 1)).toEqual([4, 5, 6]);
+    expect(px(0, 0)).toEqual([128, 128, 128]);
+    expect(px(3, 2)).toEqual([128, 128, 128]);
   });
 });
