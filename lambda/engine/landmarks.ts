@@ -76,3 +76,26 @@ export function centroid(points: readonly Point[]): Point {
   const n = Math.max(points.length, 1);
   return { x: x / n, y: y / n };
 }
+
+/** Axis-aligned bounds of a set of points, in their pixels (infinite for no points). */
+export interface PointBounds {
+  readonly minX: number;
+  readonly minY: number;
+  readonly maxX: number;
+  readonly maxY: number;
+}
+
+/** Bounds of `points`; `minX > maxX` when there are none. */
+export function pointBounds(points: readonly Point[]): PointBounds {
+  let minX = Number.POSITIVE_INFINITY;
+  let minY = Number.POSITIVE_INFINITY;
+  let maxX = Number.NEGATIVE_INFINITY;
+  let maxY = Number.NEGATIVE_INFINITY;
+  for (const p of points) {
+    minX = Math.min(minX, p.x);
+    minY = Math.min(minY, p.y);
+    maxX = Math.max(maxX, p.x);
+    maxY = Math.max(maxY, p.y);
+  }
+  return { minX, minY, maxX, maxY };
+}

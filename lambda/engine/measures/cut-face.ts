@@ -6,7 +6,7 @@
  * stands in for the rest.
  */
 import type { Landmarks68 } from '../landmarks.js';
-import { LANDMARK_COUNT } from '../landmarks.js';
+import { LANDMARK_COUNT, pointBounds } from '../landmarks.js';
 import { fitPose, POSE_WEIGHTS_68 } from './pose.js';
 
 export interface CutFaceOptions {
@@ -38,16 +38,7 @@ export function completeCutFace(
   if (landmarks.length !== LANDMARK_COUNT) return landmarks;
   // A face with every point in the image is never changed (the uncut case stays exactly as it was).
   if (landmarks.every((p) => p.x >= 0 && p.y >= 0 && p.x <= widthPx && p.y <= heightPx)) return landmarks;
-  let x0 = Number.POSITIVE_INFINITY;
-  let y0 = Number.POSITIVE_INFINITY;
-  let x1 = Number.NEGATIVE_INFINITY;
-  let y1 = Number.NEGATIVE_INFINITY;
-  for (const p of landmarks) {
-    x0 = Math.min(x0, p.x);
-    y0 = Math.min(y0, p.y);
-    x1 = Math.max(x1, p.x);
-    y1 = Math.max(y1, p.y);
-  }
+  const { minX: x0, minY: y0, maxX: x1, maxY: y1 } = pointBounds(landmarks);
   const marginPx = options.marginShare * Math.max(x1 - x0, y1 - y0);
   const trusted = landmarks.map(
     (p) => p.x >= marginPx && p.y >= marginPx && p.x <= widthPx - marginPx && p.y <= heightPx - marginPx,

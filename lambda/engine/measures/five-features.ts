@@ -6,30 +6,11 @@
 import type { Landmarks68 } from '../landmarks.js';
 import type { Point } from '../types.js';
 import { completeCutFace } from './cut-face.js';
+import { convexHull } from './pixels/polygon.js';
 import type { MeasureInput } from './types.js';
 
-/** Convex hull (Andrew's monotone chain), counter-clockwise in x-right/y-up terms, no collinear points. */
-export function convexHull(points: readonly Point[]): Point[] {
-  const sorted = [...points].sort((a, b) => a.x - b.x || a.y - b.y);
-  if (sorted.length < 3) return sorted;
-  const cross = (o: Point, a: Point, b: Point): number =>
-    (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
-  const build = (pts: readonly Point[]): Point[] => {
-    const chain: Point[] = [];
-    for (const p of pts) {
-      while (chain.length >= 2) {
-        const a = chain[chain.length - 2];
-        const b = chain[chain.length - 1];
-        if (a === undefined || b === undefined || cross(a, b, p) > 0) break;
-        chain.pop();
-      }
-      chain.push(p);
-    }
-    chain.pop();
-    return chain;
-  };
-  return [...build(sorted), ...build([...sorted].reverse())];
-}
+// One hull for every measure; re-exported because the five features are defined by it.
+export { convexHull };
 
 /** Signed shoelace area in px² (sign depends on the vertex order). */
 function signedArea(polygon: readonly Point[]): number {

@@ -5,6 +5,7 @@
  * with pixel count; small faces are never enlarged, so they are judged at their own pixel scale.
  */
 
+import { pointBounds } from '../landmarks.js';
 import { faceFrame, landmarksUsable, pick } from './pixels/face-frame.js';
 import { LUMA_B, LUMA_G, LUMA_R } from './pixels/luma.js';
 import { convexHull } from './pixels/polygon.js';
@@ -32,16 +33,7 @@ function sharpnessRegion(input: MeasureInput): { region: Box; iodPx: number } {
   }
   const frame = faceFrame(input.landmarks);
   const hull = convexHull(pick(input.landmarks, INNER_FACE));
-  let minX = Number.POSITIVE_INFINITY;
-  let minY = Number.POSITIVE_INFINITY;
-  let maxX = Number.NEGATIVE_INFINITY;
-  let maxY = Number.NEGATIVE_INFINITY;
-  for (const p of hull) {
-    minX = Math.min(minX, p.x);
-    minY = Math.min(minY, p.y);
-    maxX = Math.max(maxX, p.x);
-    maxY = Math.max(maxY, p.y);
-  }
+  const { minX, minY, maxX, maxY } = pointBounds(hull);
   const pad = 0.1 * frame.interOcularPx;
   return {
     region: { x: minX - pad, y: minY - pad, width: maxX - minX + 2 * pad, height: maxY - minY + 2 * pad },

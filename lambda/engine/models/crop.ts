@@ -3,6 +3,7 @@
  * the crop at the image border (squeezing a cut-off face into view), the parts of the square
  * outside the image are zero (black), so landmarks of a partly visible face fall outside the image.
  */
+import { pointBounds } from '../landmarks.js';
 import type { RawImage } from '../types.js';
 
 /** An axis-aligned square in full-resolution pixels (top-left corner, side); may leave the image. */
@@ -104,16 +105,7 @@ export function squareAroundPoints(
   points: readonly { readonly x: number; readonly y: number }[],
   scale: number,
 ): Square {
-  let x0 = Number.POSITIVE_INFINITY;
-  let y0 = Number.POSITIVE_INFINITY;
-  let x1 = Number.NEGATIVE_INFINITY;
-  let y1 = Number.NEGATIVE_INFINITY;
-  for (const p of points) {
-    x0 = Math.min(x0, p.x);
-    y0 = Math.min(y0, p.y);
-    x1 = Math.max(x1, p.x);
-    y1 = Math.max(y1, p.y);
-  }
+  const { minX: x0, minY: y0, maxX: x1, maxY: y1 } = pointBounds(points);
   if (!(x1 >= x0 && y1 >= y0)) throw new RangeError('no points to frame');
   const sizePx = scale * Math.max(x1 - x0, y1 - y0);
   return { x: (x0 + x1) / 2 - sizePx / 2, y: (y0 + y1) / 2 - sizePx / 2, sizePx };

@@ -1,5 +1,5 @@
 /** Face-relative geometry from 68 landmarks: eye centres, inter-ocular distance, "up" direction. */
-import { centroid, LANDMARK_COUNT, type Landmarks68, regionPoints } from '../../landmarks.js';
+import { centroid, LANDMARK_COUNT, type Landmarks68, pointBounds, regionPoints } from '../../landmarks.js';
 import type { Point } from '../../types.js';
 
 export interface FaceFrame {
@@ -30,16 +30,7 @@ export function faceFrame(landmarks: Landmarks68): FaceFrame {
   const mouth = centroid(regionPoints(landmarks, 'mouth'));
   let iod = Math.hypot(leftEye.x - rightEye.x, leftEye.y - rightEye.y);
   if (!(iod >= 1)) {
-    let minX = Number.POSITIVE_INFINITY;
-    let minY = Number.POSITIVE_INFINITY;
-    let maxX = Number.NEGATIVE_INFINITY;
-    let maxY = Number.NEGATIVE_INFINITY;
-    for (const p of landmarks) {
-      minX = Math.min(minX, p.x);
-      minY = Math.min(minY, p.y);
-      maxX = Math.max(maxX, p.x);
-      maxY = Math.max(maxY, p.y);
-    }
+    const { minX, minY, maxX, maxY } = pointBounds(landmarks);
     iod = Math.max(1, Math.hypot(maxX - minX, maxY - minY) / 3);
   }
   // "Up" is perpendicular to the eye line, on the side away from the mouth; default image-up.
