@@ -1,4 +1,5 @@
 /** Polygon helpers on pixel grids: scan-line rasterisation, scaling and convex hulls. */
+import { centroid } from '../../landmarks.js';
 import type { Point } from '../../types.js';
 
 /** Receives one horizontal run of pixels `[x0, x1)` on row `y`. */
@@ -59,15 +60,7 @@ export function polygonPixelCount(polygon: readonly Point[], width: number, heig
 
 /** Scales a polygon about its vertex mean by `factor` (>1 grows it). */
 export function scalePolygon(polygon: readonly Point[], factor: number): Point[] {
-  let cx = 0;
-  let cy = 0;
-  for (const p of polygon) {
-    cx += p.x;
-    cy += p.y;
-  }
-  const n = Math.max(polygon.length, 1);
-  cx /= n;
-  cy /= n;
+  const { x: cx, y: cy } = centroid(polygon);
   return polygon.map((p) => ({ x: cx + (p.x - cx) * factor, y: cy + (p.y - cy) * factor }));
 }
 
@@ -125,15 +118,7 @@ export function polygonArea(polygon: readonly Point[]): number {
 
 /** Moves every vertex `margin` further from the vertex mean (a cheap outward offset for convex shapes). */
 export function growPolygon(polygon: readonly Point[], margin: number): Point[] {
-  let cx = 0;
-  let cy = 0;
-  for (const p of polygon) {
-    cx += p.x;
-    cy += p.y;
-  }
-  const n = Math.max(polygon.length, 1);
-  cx /= n;
-  cy /= n;
+  const { x: cx, y: cy } = centroid(polygon);
   return polygon.map((p) => {
     const dx = p.x - cx;
     const dy = p.y - cy;
