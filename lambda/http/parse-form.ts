@@ -164,15 +164,22 @@ function multipartValues(bytes: Buffer, contentType: string, maxBodyBytes: numbe
     parser.on('field', (name, value) => {
       if (name === ENCRYPTED_IMAGE_FIELD) values.push(value);
     });
+    const malformed = () => invalid('Malformed multipart/form-data body');
     parser.on('file', (name, stream) => {
+      // busboy errors an open file stream when the body ends inside it; an 'error' event without a
+      // listener would crash the process.
       if (name !== ENCRYPTED_IMAGE_FIELD) {
+        stream.on('error', () => {
+          failure ??= malformed();
+        });
         stream.resume();
         return;
       }
       const chunks: Buffer[] = [];
       fileReads.push(
-        new Promise<void>((done) => {
+        new Promise<void>((done, fail) => {
           stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('error', () => fail(malformed()));
           stream.on('end', () => {
             values.push(Buffer.concat(chunks).toString('utf8'));
             done();
@@ -183,7 +190,7 @@ function multipartValues(bytes: Buffer, contentType: string, maxBodyBytes: numbe
     parser.on('partsLimit', () => {
       failure = invalid(`multipart/form-data body has more than ${MAX_MULTIPART_PARTS} parts`);
     });
-    parser.on('error', () => reject(invalid('Malformed multipart/form-data body')));
+    parser.on('error', () => reject(malformed()));
     parser.on('close', () => {
       Promise.all(fileReads).then(() => (failure === undefined ? resolve(values) : reject(failure)), reject);
     });

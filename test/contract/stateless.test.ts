@@ -226,7 +226,7 @@ describe('robustness', () => {
     flipped[Math.floor(flipped.length / 2)] = (flipped[Math.floor(flipped.length / 2)] ?? 0) ^ 0xff;
     const inputs: [string, string][] = [
       [
-        ciphertext.subarray(0, ciphertext.length >> 1).toString('base64'),
+        `encrypted_image=${encodeURIComponent(ciphertext.subarray(0, ciphertext.length >> 1).toString('base64'))}`,
         'application/x-www-form-urlencoded',
       ],
       [
@@ -244,6 +244,10 @@ describe('robustness', () => {
       ['{"encrypted_image": "', 'application/json'],
       [
         '--x\r\nContent-Disposition: form-data; name="encrypted_image"\r\n\r\nAAAA',
+        'multipart/form-data; boundary=x',
+      ],
+      [
+        '--x\r\nContent-Disposition: form-data; name="encrypted_image"; filename="x"\r\n\r\nAAAA',
         'multipart/form-data; boundary=x',
       ],
       ['\u0000\u0001\u0002', 'application/octet-stream'],

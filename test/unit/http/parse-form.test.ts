@@ -121,6 +121,15 @@ describe('parseForm: multipart/form-data', () => {
     expect((await failure(raw(cut, contentType))).kind).toBe('INVALID_ARGUMENT');
   });
 
+  it.each([
+    ['the image file part', 'encrypted_image'],
+    ['another file part', 'other'],
+  ])('rejects a body cut inside %s, without an unhandled stream error', async (_, name) => {
+    const { body, contentType } = multipart([file(name, VALUE)]);
+    const cut = body.slice(0, body.indexOf(VALUE) + 4);
+    expect((await failure(raw(cut, contentType))).kind).toBe('INVALID_ARGUMENT');
+  });
+
   it('rejects too many parts', async () => {
     const parts = Array.from({ length: 40 }, (_, i) => field(`f${i}`, 'x'));
     const { body, contentType } = multipart([...parts, field('encrypted_image', VALUE)]);
