@@ -19,7 +19,7 @@ export interface MappedError {
   readonly status: number;
   /** Safe to show a client. */
   readonly message: string;
-  /** For INTERNAL only: the error's `name` (a class name, never its message). */
+  /** For INTERNAL only: the names of the error and its causes (class names, never messages). */
   readonly errorName?: string;
 }
 
@@ -33,10 +33,28 @@ export function mapError(error: unknown): MappedError {
   return { kind: 'INTERNAL', code, status, message: INTERNAL_MESSAGE, errorName: errorNameOf(error) };
 }
 
+/** How many `cause` links the logged name follows. */
+const MAX_CAUSE_DEPTH = 3;
+
 /** `error.name` when it is a short identifier, else a description of its type. */
-function errorNameOf(error: unknown): string {
+function nameOf(error: unknown): string {
   if (error instanceof Error && /^[A-Za-z0-9_.$-]{1,64}$/.test(error.name)) return error.name;
   return error === null ? 'null' : typeof error;
+}
+
+/**
+ * The names of `error` and its causes, outermost first, joined by `<`
+ * (`FaceQualityError<ThrottlingException`): an INTERNAL wrapper alone would hide whether KMS
+ * throttled, refused access or was unreachable. Names only, never messages.
+ */
+function errorNameOf(error: unknown): string {
+  const names = [nameOf(error)];
+  let cause: unknown = error instanceof Error ? error.cause : undefined;
+  while (cause !== undefined && names.length <= MAX_CAUSE_DEPTH) {
+    names.push(nameOf(cause));
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return names.join('<');
 }
 
 /** The abnormal response for `error`, and the outcome to log. */

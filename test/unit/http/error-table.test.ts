@@ -55,6 +55,16 @@ describe('mapError / errorResponse', () => {
     expect(outcome.errorName).toBe('FaceQualityError');
   });
 
+  it('logs the names of the causes, so KMS throttling and access denial can be told apart', () => {
+    const kmsError = Object.assign(new Error('Rate exceeded for key arn:aws:kms:…'), {
+      name: 'ThrottlingException',
+    });
+    const wrapped = new FaceQualityError('INTERNAL', 'KMS failed', { cause: kmsError });
+    const { response, outcome } = errorResponse(wrapped, 'r');
+    expect(outcome.errorName).toBe('FaceQualityError<ThrottlingException');
+    expect(response.body).not.toMatch(/Rate|arn:/);
+  });
+
   it.each([
     ['a TypeError', new TypeError('x.as3D is not a function'), 'TypeError'],
     [
