@@ -14,6 +14,9 @@ const CLIENT_FAULT_ERROR_NAMES: ReadonlySet<string> = new Set([
 /** Largest CiphertextBlob KMS accepts, in bytes; a longer EDK cannot be ours. */
 export const KMS_MAX_CIPHERTEXT_BYTES = 6144;
 
+/** Smallest CiphertextBlob KMS accepts (its API's length constraint); an empty EDK cannot be ours. */
+export const KMS_MIN_CIPHERTEXT_BYTES = 1;
+
 /** True when a KMS error blames the ciphertext rather than KMS or our configuration. */
 export function isKmsClientFault(e: unknown): boolean {
   // Duck-typed: an error from another realm (vm contexts) fails `instanceof Error`.
@@ -44,14 +47,15 @@ export type EsdkKmsClient = Exclude<ReturnType<KmsNodeClientSupplier>, false>;
 
 /**
  * Wraps an aggregated KMS client for `KmsKeyringNode` so that service faults on `decrypt` are
- * recorded (see {@link withKmsFaultScope}) before the keyring swallows them. An EDK longer than KMS
- * accepts is refused locally, so a client cannot turn a KMS ValidationException into a 500.
+ * recorded (see {@link withKmsFaultScope}) before the keyring swallows them. An EDK longer or
+ * shorter than KMS accepts is refused locally, so a client cannot turn a KMS ValidationException into a 500.
  */
 export function faultRecordingKmsClient(kms: KMS): EsdkKmsClient {
   return {
     async decrypt(args) {
-      if (args.CiphertextBlob.byteLength > KMS_MAX_CIPHERTEXT_BYTES) {
-        throw new Error('Encrypted data key is longer than any KMS ciphertext');
+      const blobBytes = args.CiphertextBlob.byteLength;
+      if (blobBytes > KMS_MAX_CIPHERTEXT_BYTES || blobBytes < KMS_MIN_CIPHERTEXT_BYTES) {
+        throw new Error('Encrypted data key has a length no KMS ciphertext has');
       }
       try {
         return await kms.decrypt(args);

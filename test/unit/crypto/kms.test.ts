@@ -27,6 +27,7 @@ import {
   encryptImage,
   KMS_RSA_ENCRYPTION_ALGORITHM,
 } from '../../../lambda/crypto/index.js';
+import { faultRecordingKmsClient } from '../../../lambda/crypto/kms-faults.js';
 import { clientKeyring, encryptWith, rejectsWithKind, rsaKeyPair, type TestRsaKey } from './helpers.js';
 
 const REGION = 'eu-west-1';
@@ -313,6 +314,15 @@ describe('KMS symmetric keyring', () => {
     }));
     const message = await symmetricEncrypt(randomBytes(10));
     await rejectsWithKind(decryptor.decryptImage(message.toString('base64')), 'INVALID_ARGUMENT');
+    expect(aggregatedMock.commandCalls(DecryptCommand)).toHaveLength(0);
+  });
+
+  it('the KMS client wrapper refuses an empty data key without calling KMS', async () => {
+    // The SDK's message parser already rejects empty EDKs; this guards the wrapper on its own.
+    const client = faultRecordingKmsClient(aggregated);
+    await expect(client.decrypt({ CiphertextBlob: new Uint8Array(0), KeyId: SYM_ARN })).rejects.toThrow(
+      /length/,
+    );
     expect(aggregatedMock.commandCalls(DecryptCommand)).toHaveLength(0);
   });
 
