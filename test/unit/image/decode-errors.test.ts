@@ -153,11 +153,11 @@ describe('decodeImage: pixel limits, read from the header without decoding', () 
     ['BMP 8000x8000 (sides fine, 64 MP)', () => Promise.resolve(bmpClaiming(8000, 8000))],
     ['PNG 100x20 (too narrow)', () => Promise.resolve(pngClaiming(100, 20))],
     ['BMP 20x100 (too narrow)', () => Promise.resolve(bmpClaiming(20, 100))],
-  ])('%s is INVALID_IMAGE_SIZE, fast', async (_label, make) => {
+  ])('%s is INVALID_IMAGE_SIZE, from the header alone', async (_label, make) => {
+    // These files are headers with no pixel data: decoding them would fail as corrupt (2005), so
+    // answering 2003 shows the size was judged before any decoding.
     const bytes = await make();
-    const t0 = performance.now();
     expect(await kindOf(decodeImage(bytes, limits))).toBe('INVALID_IMAGE_SIZE');
-    expect(performance.now() - t0).toBeLessThan(200);
   });
 
   test('a real image below minSidePx is INVALID_IMAGE_SIZE; at the limit it decodes', async () => {
@@ -206,7 +206,6 @@ describe('decodeImage: fuzzing', () => {
     const source = { ...solidImage(64, 48, [0, 0, 0]), data: randomBytes(64 * 48 * 3, random) };
     const bases = await Promise.all((['jpeg', 'png', 'bmp'] as const).map((f) => encodeAs(source, f)));
     const kinds = new Map<string, number>();
-    const t0 = performance.now();
     for (let i = 0; i < 200; i++) {
       const base = bases[i % bases.length] ?? new Uint8Array(0);
       const input = mutate(base, random);
@@ -226,6 +225,5 @@ describe('decodeImage: fuzzing', () => {
     // The mutations must actually exercise both outcomes, or the test proves nothing.
     expect(kinds.get('INVALID_IMAGE_TYPE') ?? 0).toBeGreaterThan(20);
     expect(kinds.get('decoded') ?? 0).toBeGreaterThan(20);
-    expect(performance.now() - t0).toBeLessThan(5000);
   });
 });

@@ -183,20 +183,16 @@ describe('decodeImage: EXIF orientation', () => {
   });
 });
 
-describe('decodeImage: speed', () => {
-  test('a 12 MP JPEG decodes in one pass well under a second', async () => {
+describe('decodeImage: large photos', () => {
+  // Speed is measured by `npm run bench`, not asserted here.
+  test('a 12 MP JPEG decodes to full-resolution RGB', async () => {
     const big = await sharp(await readFixture('no-face-rocket.jpg'))
       .resize(4240, 2830)
       .jpeg({ quality: 90 })
       .toBuffer();
     const limits = { ...DEFAULT_LIMITS, maxImageBytes: 20_000_000 };
-    await decodeImage(big, limits); // warm the JPEG decoder once
-    const t0 = performance.now();
     const decoded = await decodeImage(big, limits);
-    const elapsedMs = performance.now() - t0;
     expect(decoded.image).toMatchObject({ width: 4240, height: 2830 });
     expect(decoded.image.data).toHaveLength(4240 * 2830 * 3);
-    // About 0.15 s on one core here; the bound leaves room for a loaded CI machine.
-    expect(elapsedMs).toBeLessThan(1500);
   });
 });
