@@ -6,7 +6,6 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
-  type RequestValidator,
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
@@ -68,18 +67,6 @@ export const GATEWAY_ERRORS: readonly {
     code: ERROR_TABLE.CONTENT_TOO_LARGE.code,
     message: 'invalid content length: request body too large',
   },
-  {
-    type: ResponseType.BAD_REQUEST_PARAMETERS,
-    status: ERROR_TABLE.INVALID_ARGUMENT.status,
-    code: ERROR_TABLE.INVALID_ARGUMENT.code,
-    message: undefined,
-  },
-  {
-    type: ResponseType.BAD_REQUEST_BODY,
-    status: ERROR_TABLE.INVALID_ARGUMENT.status,
-    code: ERROR_TABLE.INVALID_ARGUMENT.code,
-    message: undefined,
-  },
   { type: ResponseType.THROTTLED, status: 429, code: 429, message: 'too many requests' },
   { type: ResponseType.QUOTA_EXCEEDED, status: 429, code: 429, message: 'quota exceeded' },
   { type: ResponseType.INVALID_API_KEY, status: 403, code: 403, message: 'missing or invalid API key' },
@@ -136,7 +123,6 @@ const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
 export class FaceApi extends Construct {
   readonly api: RestApi;
   readonly accessLogs: LogGroup;
-  readonly validator: RequestValidator;
   /** The client API key, when API keys are enabled. */
   readonly apiKey: IApiKey | undefined;
 
@@ -151,8 +137,9 @@ export class FaceApi extends Construct {
       endpointTypes: [EndpointType.REGIONAL],
       // The account-wide CloudWatch role is only needed (and only created) for execution logs.
       cloudWatchRole: props.executionLogs,
-      // Multipart uploads carry raw bytes; API Gateway must pass them base64-encoded, not as UTF-8.
-      binaryMediaTypes: ['multipart/form-data'],
+      // No binaryMediaTypes: every accepted body (form, multipart, JSON) carries the photo as base64
+      // text, and a binary type would make API Gateway base64-encode it again (+33 %) before
+      // Lambda's 6 MB event limit. Keep `lambda/local/event.ts` in step with this.
       deployOptions: {
         stageName: STAGE_NAME,
         throttlingRateLimit: props.throttleRateLimit,
@@ -166,10 +153,6 @@ export class FaceApi extends Construct {
       },
     });
 
-    this.validator = this.api.addRequestValidator('Validator', {
-      validateRequestBody: true,
-      validateRequestParameters: true,
-    });
     const integration = new LambdaIntegration(props.handler, { proxy: true, allowTestInvoke: false });
     const cors =
       props.allowedOrigins.length > 0
@@ -185,20 +168,21 @@ export class FaceApi extends Construct {
     face
       .addResource('stateless', { defaultCorsPreflightOptions: cors })
       .addMethod(ROUTES.stateless.method, integration, {
+        // No request validation here: the function validates every request (a missing Content-Type
+        // reads as urlencoded), so the deployed API answers exactly as the local server does.
         apiKeyRequired: props.apiKeys,
-        requestValidator: this.validator,
-        // Every supported body (form, multipart, JSON) is typed; without it there is nothing to parse.
-        requestParameters: { 'method.request.header.Content-Type': true },
       });
     face
       .addResource('encryption-key', { defaultCorsPreflightOptions: cors })
       .addMethod(ROUTES.encryptionKey.method, integration, {
         apiKeyRequired: props.apiKeys,
-        requestValidator: this.validator,
       });
 
-    // Browsers only read an error body carrying the CORS header; a static value is only possible
-    // for a single origin (the function itself echoes any allowed origin).
+    // Browsers only read an error body carrying the CORS header. A gateway response header is a
+    // static value or a copy of a request parameter, never a choice among allowed origins, so it is
+    // only set for a single origin (the function itself echoes any allowed origin). Nor can a header
+    // come from `$context.requestId`, so these errors carry no `x-request-id`: the id is in the body
+    // (and in API Gateway's own `x-amzn-RequestId` header). See docs/deploy.md.
     const corsHeader: Record<string, string> = {};
     const [onlyOrigin, ...otherOrigins] = props.allowedOrigins;
     if (onlyOrigin !== undefined && otherOrigins.length === 0) {

@@ -20,22 +20,15 @@ export interface LocalRequest {
   readonly timeEpochMs?: number;
 }
 
-/**
- * Media types API Gateway passes base64-encoded, as a REST API does with
- * `binaryMediaTypes: ['multipart/form-data']`; text bodies (urlencoded, JSON) arrive as text.
- * The handler accepts both forms for every type.
- */
-export function isBinaryMediaType(contentType: string | undefined): boolean {
-  const essence = (contentType ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
-  if (essence === '' || essence.startsWith('text/')) return false;
-  return !['application/x-www-form-urlencoded', 'application/json'].includes(essence);
-}
-
 function firstHeader(value: string | readonly string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : value?.[0];
 }
 
-/** Builds the v1 proxy event API Gateway would send for `request`. */
+/**
+ * Builds the v1 proxy event API Gateway would send for `request`. The stack declares no
+ * `binaryMediaTypes` (`infra/constructs/face-api.ts`), so API Gateway passes every body, multipart
+ * included, as UTF-8 text with `isBase64Encoded: false`; so does this.
+ */
 export function toApiGatewayEvent(request: LocalRequest): APIGatewayProxyEvent {
   const parsed = new URL(request.url, 'http://localhost');
   const headers: Record<string, string> = {};
@@ -54,10 +47,6 @@ export function toApiGatewayEvent(request: LocalRequest): APIGatewayProxyEvent {
   }
   const bytes =
     typeof request.body === 'string' ? Buffer.from(request.body) : Buffer.from(request.body ?? []);
-  const contentType = firstHeader(
-    Object.entries(request.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1],
-  );
-  const binary = isBinaryMediaType(contentType);
   const timeEpochMs = request.timeEpochMs ?? Date.now();
   const hasQuery = Object.keys(query).length > 0;
   return {
@@ -70,8 +59,8 @@ export function toApiGatewayEvent(request: LocalRequest): APIGatewayProxyEvent {
     multiValueQueryStringParameters: hasQuery ? multiQuery : null,
     pathParameters: null,
     stageVariables: null,
-    body: bytes.length === 0 ? null : bytes.toString(binary ? 'base64' : 'utf8'),
-    isBase64Encoded: bytes.length > 0 && binary,
+    body: bytes.length === 0 ? null : bytes.toString('utf8'),
+    isBase64Encoded: false,
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
