@@ -6,10 +6,11 @@
  * landmark hull (the old measure) and of the hull completed from the mean-face fit (`cut-face.ts`).
  * Research photos are read at run time from ../shared (never copied into the repo).
  *
- * Run: npx tsx scripts/eval-integrity.ts [sharedDataDir]   (EVAL_DETAIL=1 prints every crop)
+ * Run: npx tsx scripts/eval-integrity.ts [--detail] [sharedDataDir]   (--detail prints every crop)
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { resolveEngineConfig } from '../lambda/engine/config.js';
 import type { Landmarks68 } from '../lambda/engine/landmarks.js';
 import type { CutFaceOptions } from '../lambda/engine/measures/cut-face.js';
@@ -27,7 +28,11 @@ import type { Point, RawImage } from '../lambda/engine/types.js';
 import type { PixelRect } from '../test/helpers/engine.js';
 import { crop, decodeImage, fixturePath } from '../test/helpers/engine.js';
 
-const dataDir = process.argv[2] ?? join(import.meta.dirname, '..', '..', 'shared', 'data', 'dev');
+const { values: args, positionals } = parseArgs({
+  options: { detail: { type: 'boolean', default: false } },
+  allowPositionals: true,
+});
+const dataDir = positionals[0] ?? join(import.meta.dirname, '..', '..', 'shared', 'data', 'dev');
 const config = resolveEngineConfig();
 const models = await loadModels(config);
 
@@ -181,7 +186,7 @@ report('mean-face completion (after)', DEFAULT_CUT_FACE_OPTIONS);
 console.log('crops where the net put at least one landmark outside the image:');
 report('raw landmark hull (before)', undefined, true);
 report('mean-face completion (after)', DEFAULT_CUT_FACE_OPTIONS, true);
-if (process.env.EVAL_DETAIL === '1') {
+if (args.detail) {
   for (const c of cases) {
     if (c.landmarks === undefined) continue;
     const done = completeCutFace(c.landmarks, c.width, c.height);

@@ -21,7 +21,8 @@ export interface Engine {
   readonly config: EngineConfig;
   /**
    * Faces in `image`, largest `rect` first, at most `config.maxFaces`; `faces: []` when there is
-   * none (never throws for that). Throws RangeError when `image` is not a valid RawImage.
+   * none (never throws for that). A detected face whose landmarks are degenerate is not measurable
+   * and is left out (see `assessFace`). Throws RangeError when `image` is not a valid RawImage.
    */
   analyze(image: RawImage): Promise<AnalysisResult>;
   /** Releases the model weights; the engine must not be used afterwards. */
@@ -34,9 +35,14 @@ async function analyzeWith(models: Models, config: EngineConfig, image: RawImage
   const started = performance.now();
   const located = await locateFaces(models, config, image);
   const t = performance.now();
-  const faces: FaceQuality[] = located.faces.map((f) =>
-    roundQuality(assessFace({ image, box: f.box, landmarks: f.landmarks })),
-  );
+  // A face that cannot be measured honestly (degenerate landmarks, or a non-finite value caught by
+  // the last-resort guard in `roundQuality`) is left out: no default may pose as a measurement.
+  const faces: FaceQuality[] = [];
+  for (const f of located.faces) {
+    const assessed = assessFace({ image, box: f.box, landmarks: f.landmarks });
+    const rounded = assessed === null ? null : roundQuality(assessed);
+    if (rounded !== null) faces.push(rounded);
+  }
   const measures = elapsedMs(t);
   return { faces, timingsMs: { ...located.timingsMs, measures, total: elapsedMs(started) } };
 }

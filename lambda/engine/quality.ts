@@ -8,6 +8,7 @@ import { fiveFeaturesOf } from './measures/five-features.js';
 import { measureIntegrity } from './measures/integrity.js';
 import { measureMouthOpen } from './measures/mouth-open.js';
 import { measureOcclusion } from './measures/occlusion.js';
+import { landmarksUsable } from './measures/pixels/face-frame.js';
 import { measurePose } from './measures/pose.js';
 import { measureRect } from './measures/rect.js';
 import { measureSharpness } from './measures/sharpness.js';
@@ -18,12 +19,20 @@ import type { FaceQuality, Occlusion, Pose } from './types.js';
 /** Decimal places of every float in the response. */
 export const OUTPUT_DECIMALS = 4;
 
-/** All measures of one face, unrounded. */
-export function assessFace(input: MeasureInput): FaceQuality {
+/**
+ * All measures of one face, unrounded; null when the face is not measurable: its landmarks are not
+ * 68 finite points or are degenerate (collapsed or collinear, so no head pose can be fitted). Such a
+ * face has no honest pose, occlusion or mouth opening, and a default (a frontal pose, a visible
+ * face) would read as a real measurement, so the engine leaves it out of `faces`.
+ */
+export function assessFace(input: MeasureInput): FaceQuality | null {
+  if (!landmarksUsable(input.landmarks)) return null;
+  const pose = measurePose(input);
+  if (pose === null) return null;
   const features = fiveFeaturesOf(input);
   return {
     rect: measureRect(input),
-    pose: measurePose(input),
+    pose,
     occlusion: measureOcclusion(input),
     distance2center: measureDistance2Center(input, features),
     size: measureSize(input, features),
@@ -34,15 +43,20 @@ export function assessFace(input: MeasureInput): FaceQuality {
   };
 }
 
-/** `value` rounded to `decimals` places; −0 becomes 0 and non-finite values 0. */
+/** `value` rounded to `decimals` places; −0 becomes 0. Non-finite values stay non-finite. */
 export function roundTo(value: number, decimals: number = OUTPUT_DECIMALS): number {
-  if (!Number.isFinite(value)) return 0;
   const f = 10 ** decimals;
   return Math.round(value * f) / f + 0;
 }
 
-/** The face with every float rounded to {@link OUTPUT_DECIMALS} places (rect is already integral). */
-export function roundQuality(face: FaceQuality): FaceQuality {
+/**
+ * The face with every float rounded to {@link OUTPUT_DECIMALS} places (rect is already integral).
+ *
+ * Last-resort guard: null when any field is not a finite number. Every measure is built to return
+ * finite values for a measurable face (`assessFace`), so this only fires on a bug; the face is then
+ * left out rather than sent with NaN (which JSON turns into null) or a made-up number.
+ */
+export function roundQuality(face: FaceQuality): FaceQuality | null {
   const pose: Pose = {
     yaw: roundTo(face.pose.yaw),
     pitch: roundTo(face.pose.pitch),
@@ -56,7 +70,7 @@ export function roundQuality(face: FaceQuality): FaceQuality {
     mouth: roundTo(o.mouth),
     total: roundTo(o.total),
   };
-  return {
+  const rounded: FaceQuality = {
     rect: face.rect,
     pose,
     occlusion,
@@ -67,4 +81,16 @@ export function roundQuality(face: FaceQuality): FaceQuality {
     mouth_open: roundTo(face.mouth_open),
     integrity: roundTo(face.integrity),
   };
+  const numbers = [
+    ...Object.values(rounded.rect),
+    ...Object.values(pose),
+    ...Object.values(occlusion),
+    rounded.distance2center,
+    rounded.size,
+    rounded.brightness,
+    rounded.sharpness,
+    rounded.mouth_open,
+    rounded.integrity,
+  ];
+  return numbers.every(Number.isFinite) ? rounded : null;
 }

@@ -140,13 +140,13 @@ describe('engine under geometric changes', () => {
     expect(little.rect.right).toBeLessThanOrEqual(320);
   });
 
-  it('mirroring flips yaw and roll, keeps pitch, and swaps the eyes', async () => {
+  // The eyes' occlusion under mirroring is tested with one eye patched in measures.test.ts
+  // ('mirroring swaps the occluded eye'); on this unoccluded face both eyes are about 1.
+  it('mirroring flips yaw and roll and keeps pitch', async () => {
     const m = await onlyFace(mirror(astronaut));
     expect(m.pose.yaw).toBeCloseTo(-face.pose.yaw, -0.7); // within ±2.5°
     expect(m.pose.roll).toBeCloseTo(-face.pose.roll, -0.7);
     expect(Math.abs(m.pose.pitch - face.pose.pitch)).toBeLessThan(4);
-    expect(Math.abs(m.occlusion.left_eye - face.occlusion.right_eye)).toBeLessThan(0.05);
-    expect(Math.abs(m.occlusion.right_eye - face.occlusion.left_eye)).toBeLessThan(0.05);
     // SSD is not exactly mirror-equivariant (it pads the image bottom/right): allow 10% of the face width.
     const faceWidthPx = face.rect.right - face.rect.left;
     expect(Math.abs(m.rect.left - (astronaut.width - face.rect.right))).toBeLessThanOrEqual(

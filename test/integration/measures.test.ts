@@ -89,11 +89,21 @@ describe('pixel measures on astronaut.png through the engine', () => {
     expect(blurred.sharpness).toBeLessThan(soft.sharpness);
   });
 
-  test('darkening lowers brightness and brightening raises it', async () => {
+  test('darkening lowers brightness and brightening raises it, and neither reads as occlusion', async () => {
     const darker = await analyzeOne(scaleBrightness(photo, 0.5));
     const brighter = await analyzeOne(scaleBrightness(photo, 1.25));
     expect(darker.brightness).toBeLessThan(base.brightness - 0.3);
     expect(brighter.brightness).toBeGreaterThan(base.brightness);
+    for (const face of [darker, brighter]) {
+      for (const part of PARTS) expect(face.occlusion[part]).toBeGreaterThan(0.85);
+    }
+  });
+
+  test('at the darkest exposure the detector still finds, the face does not read as occluded', async () => {
+    // At 10 % the skin is near R+G+B = 60, where chromaticity gives out (no skin model below it).
+    const dim = await analyzeOne(scaleBrightness(photo, 0.1));
+    expect(dim.brightness).toBeLessThan(-0.9);
+    for (const part of PARTS) expect(dim.occlusion[part]).toBeGreaterThan(0.85);
   });
 
   test.each(PARTS)(

@@ -18,6 +18,13 @@
  * counts as visible and gets no weight in `total`, the pixel-area-weighted mean of the four parts.
  * Greyscale photos carry no chromaticity: there only darkness (flat areas below about half the
  * skin's luma: sunglasses, black cloth, deep shadow) and missing lip/nostril contrast lower a part.
+ *
+ * A face in near darkness (fewer than a handful of reference pixels with R+G+B above
+ * `MIN_CHROMA_SUM`) has no skin model. It is judged like a greyscale photo, against the median luma
+ * of the reference regions floored at `TEXTURE_REFERENCE_MIN_LUMA`: the luma gate replaces colour
+ * (pixels much darker than the reference get no credit), texture and the lip/nostril structure
+ * count as usual, and the mouth-gap cue (which needs "darker than skin") is off. So visibility is
+ * only what can be seen: as a face goes black its parts fade to 0 (occluded), never to a default 1.
  */
 import type { Landmarks68 } from '../landmarks.js';
 import type { Occlusion, Point } from '../types.js';
@@ -43,6 +50,12 @@ const CHROMA_NOISE = 2;
 /** Shares of the skin's median luma below which colour gives no / full credit (luma gate). */
 export const DARK_SHARE_NONE = 0.25;
 export const DARK_SHARE_FULL = 0.45;
+/**
+ * Smallest reference luma that texture and, without a skin model, the luma gate are measured
+ * against: the luma of a neutral pixel at `MIN_CHROMA_SUM`. Below it sensor/JPEG noise (a level or
+ * two) would pass for texture, and a black face would match its own black "skin".
+ */
+export const TEXTURE_REFERENCE_MIN_LUMA = MIN_CHROMA_SUM / 3;
 
 /**
  * Structure-factor anchors, set on the masks-with-without dev set (with vs without mask):
@@ -62,7 +75,8 @@ const MOUTH_RING_IOD = 0.2;
 const NOSE_RING_IOD = 0.25;
 const NOSTRIL_GROW_IOD = 0.06;
 
-const FULLY_VISIBLE: Occlusion = Object.freeze({ left_eye: 1, right_eye: 1, nose: 1, mouth: 1, total: 1 });
+/** Answer for a face whose judged regions all miss the image: no in-image part, so none is hidden. */
+const NOTHING_IN_IMAGE: Occlusion = Object.freeze({ left_eye: 1, right_eye: 1, nose: 1, mouth: 1, total: 1 });
 
 export type PartName = 'left_eye' | 'right_eye' | 'nose' | 'mouth';
 
@@ -109,15 +123,26 @@ function gatherPixels(crop: RgbCrop, polygon: readonly Point[]): RgbSamples {
 /**
  * How plausible, in [0, 1], one pixel's colour is as the face's own surface: skin chromaticity, or
  * lip chromaticity (redder and less green than skin) when `lips`, times a luma gate that fades out
- * between `DARK_SHARE_NONE` and `DARK_SHARE_FULL` of the skin's median luma — a dark grey patch or a
- * sunglass lens has nearly neutral, noise-dominated chromaticity that pale skin would otherwise
- * match. Deep shadows are therefore left to the texture cue.
+ * between `DARK_SHARE_NONE` and `DARK_SHARE_FULL` of `referenceLuma` (the skin's median luma,
+ * floored) — a dark grey patch or a sunglass lens has nearly neutral, noise-dominated chromaticity
+ * that pale skin would otherwise match. Deep shadows are therefore left to the texture cue. A pixel
+ * too dark for a chromaticity, or any pixel of a face without a skin model, gets the gate alone.
  */
-function colourPlausibility(R: number, G: number, B: number, skin: SkinModel, lips: boolean): number {
+function colourPlausibility(
+  R: number,
+  G: number,
+  B: number,
+  skin: SkinModel | null,
+  referenceLuma: number,
+  lips: boolean,
+): number {
   const sum = R + G + B;
-  if (sum < MIN_CHROMA_SUM) return 0;
-  const gate = smoothstep(DARK_SHARE_NONE, DARK_SHARE_FULL, (0.299 * R + 0.587 * G + 0.114 * B) / skin.luma);
-  if (gate === 0) return 0;
+  const gate = smoothstep(
+    DARK_SHARE_NONE,
+    DARK_SHARE_FULL,
+    (0.299 * R + 0.587 * G + 0.114 * B) / referenceLuma,
+  );
+  if (skin === null || sum < MIN_CHROMA_SUM || gate === 0) return gate;
   const dr = R / sum - skin.r;
   const dg = G / sum - skin.g;
   if (lips && dr >= -skin.sigmaR && dg <= skin.sigmaG && Math.hypot(dr, dg) <= 0.15) return gate;
@@ -155,17 +180,32 @@ function noseStructure(crop: RgbCrop, nostrils: readonly Point[], ring: readonly
   return NOSE_STRUCTURE_FLOOR + (1 - NOSE_STRUCTURE_FLOOR) * evidence;
 }
 
+/** `v` clamped to [0, 1]. NaN stays NaN: `roundQuality` then drops the face rather than call it visible. */
 function clamp01(v: number): number {
-  return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 1;
+  return Math.min(1, Math.max(0, v));
+}
+
+/** Median Rec. 601 luma of all reference pixels, dark ones included; 0 when there is none. */
+function medianLuma(regions: readonly RgbSamples[]): number {
+  const lumas: number[] = [];
+  for (const { rgb, count } of regions) {
+    for (let i = 0; i < count; i++) {
+      lumas.push(0.299 * (rgb[3 * i] ?? 0) + 0.587 * (rgb[3 * i + 1] ?? 0) + 0.114 * (rgb[3 * i + 2] ?? 0));
+    }
+  }
+  lumas.sort((a, b) => a - b);
+  return lumas[Math.floor(lumas.length / 2)] ?? 0;
 }
 
 /**
  * Visible fraction in [0, 1] of the subject's eyes, nose and mouth (1 = not occluded) and their
- * area-weighted mean `total`. All 1 when the landmarks are unusable, the face misses the image or
- * no reference skin can be found.
+ * area-weighted mean `total`. Parts with no in-image pixel count as visible (see the module
+ * header), so all 1 when every region misses the image. A face too dark for a skin model is judged
+ * on luma, texture and structure (module header). Throws RangeError when the landmarks are not 68
+ * finite points: there are no parts to judge (`assessFace` never passes such a face).
  */
 export function measureOcclusion(input: MeasureInput): Occlusion {
-  if (!landmarksUsable(input.landmarks)) return FULLY_VISIBLE;
+  if (!landmarksUsable(input.landmarks)) throw new RangeError('occlusion needs 68 finite landmarks');
   const frame = faceFrame(input.landmarks);
   const parts = partRegions(input.landmarks, frame);
   const reference = skinReferenceRegions(input.landmarks, frame);
@@ -180,20 +220,26 @@ export function measureOcclusion(input: MeasureInput): Occlusion {
     mouthRing,
     noseRing,
   ]);
-  if (bounds === null) return FULLY_VISIBLE;
-  const crop = resampleRegion(input.image, bounds, OCCLUSION_CANONICAL_IOD_PX / frame.interOcularPx);
-  if (crop === null) return FULLY_VISIBLE;
+  const crop =
+    bounds === null
+      ? null
+      : resampleRegion(input.image, bounds, OCCLUSION_CANONICAL_IOD_PX / frame.interOcularPx);
+  if (crop === null) return NOTHING_IN_IMAGE;
   const origin = { x: crop.originX, y: crop.originY };
   const toCrop = (polygon: readonly Point[]): Point[] => mapPolygon(polygon, origin, crop.scale);
+  const referencePixels = reference.map((r) => gatherPixels(crop, toCrop(r.polygon)));
   const skin = fitSkinModel(
-    reference.map((r) => gatherPixels(crop, toCrop(r.polygon))),
+    referencePixels,
     reference.map((r) => r.vote),
   );
-  if (skin === null) return FULLY_VISIBLE;
+  const referenceLuma = Math.max(
+    skin === null ? medianLuma(referencePixels) : skin.luma,
+    TEXTURE_REFERENCE_MIN_LUMA,
+  );
 
   const iodCrop = frame.interOcularPx * crop.scale;
   const contrast = localLumaStd(crop, Math.min(3, Math.max(1, Math.round(0.04 * iodCrop))));
-  const textureScale = 1 / Math.max(skin.luma, 1);
+  const textureScale = 1 / referenceLuma;
   const innerMouth = new Uint8Array(crop.width * crop.height);
   forEachPolygonSpan(toCrop(pick(input.landmarks, range(60, 67))), crop.width, crop.height, (y, x0, x1) => {
     innerMouth.fill(1, y * crop.width + x0, y * crop.width + x1);
@@ -218,9 +264,10 @@ export function measureOcclusion(input: MeasureInput): Occlusion {
         const R = crop.rgb[3 * i] ?? 0;
         const G = crop.rgb[3 * i + 1] ?? 0;
         const B = crop.rgb[3 * i + 2] ?? 0;
-        let v = colourPlausibility(R, G, B, skin, lips);
+        let v = colourPlausibility(R, G, B, skin, referenceLuma, lips);
         if (v < 1) v = Math.max(v, smoothstep(TEXTURE_LOW, TEXTURE_HIGH, (contrast[i] ?? 0) * textureScale));
-        if (v < 1 && lips && innerMouth[i] === 1 && mouthGapLike(R, G, B, skin)) v = 1;
+        // The mouth-gap cue needs "darker than skin": off without a skin model (a black face is all gap).
+        if (v < 1 && skin !== null && lips && innerMouth[i] === 1 && mouthGapLike(R, G, B, skin)) v = 1;
         visible += v;
       }
       pixels += x1 - x0;

@@ -414,12 +414,19 @@ export function estimatePose(landmarks: Landmarks68): Pose {
   return fitPose(landmarks).pose;
 }
 
-/** `pose` of one face, in degrees; zeros when the landmarks are degenerate. */
-export function measurePose(input: MeasureInput): Pose {
+/**
+ * `pose` of one face, in degrees; null when no head pose can be fitted (landmarks that are not 68
+ * finite points, collapsed or collinear ones, or a fit that overflows). There is no honest pose to
+ * report then — zeros would read as "frontal" — so `assessFace` treats the face as unmeasurable.
+ */
+export function measurePose(input: MeasureInput): Pose | null {
+  let pose: Pose;
   try {
-    return estimatePose(input.landmarks);
+    pose = estimatePose(input.landmarks);
   } catch (e) {
-    if (e instanceof RangeError) return { yaw: 0, pitch: 0, roll: 0 };
+    if (e instanceof RangeError) return null;
     throw e;
   }
+  // Non-finite points (or huge ones that overflow) give NaN angles rather than a RangeError.
+  return [pose.yaw, pose.pitch, pose.roll].every(Number.isFinite) ? pose : null;
 }

@@ -142,11 +142,19 @@ describe('measurePose', () => {
 
   it('reports degrees for a face', () => {
     const pose = { yaw: -20, pitch: 5, roll: 8 };
-    expectPoseClose(measurePose({ image, box, landmarks: projectMeanFace(pose, 1, ORIGIN) }), pose, 1e-6);
+    const measured = measurePose({ image, box, landmarks: projectMeanFace(pose, 1, ORIGIN) });
+    if (measured === null) throw new Error('no pose for a clean projection');
+    expectPoseClose(measured, pose, 1e-6);
   });
 
-  it('falls back to a frontal pose for degenerate landmarks instead of throwing', () => {
-    const landmarks = Array.from({ length: 68 }, () => ({ x: 1, y: 1 }));
-    expect(measurePose({ image, box, landmarks })).toEqual({ yaw: 0, pitch: 0, roll: 0 });
+  it('has no pose (null, not a frontal default) for landmarks it cannot fit', () => {
+    const collapsed = Array.from({ length: 68 }, () => ({ x: 1, y: 1 }));
+    const collinear = Array.from({ length: 68 }, (_, i) => ({ x: i, y: 2 * i }));
+    const notFinite = projectMeanFace({ yaw: 0, pitch: 0, roll: 0 }, 1, ORIGIN).map((p, i) =>
+      i === 30 ? { x: Number.NaN, y: p.y } : p,
+    );
+    for (const landmarks of [[], collapsed, collinear, notFinite]) {
+      expect(measurePose({ image, box, landmarks })).toBeNull();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { measureOcclusion, type PartName } from '../../../lambda/engine/measures/occlusion.js';
+import { MIN_CHROMA_SUM } from '../../../lambda/engine/measures/pixels/chroma.js';
 import { pick } from '../../../lambda/engine/measures/pixels/face-frame.js';
 import { convexHull, growPolygon } from '../../../lambda/engine/measures/pixels/polygon.js';
 import type { Occlusion } from '../../../lambda/engine/types.js';
@@ -84,13 +85,56 @@ describe('measureOcclusion', () => {
   test('degenerate inputs stay in range', () => {
     const tiny = { width: 1, height: 1, channels: 3 as const, data: new Uint8Array([200, 150, 120]) };
     const cases = [
-      { ...face, landmarks: [] },
       { ...face, landmarks: face.landmarks.map(() => ({ x: 100, y: 100 })) },
-      { ...face, landmarks: face.landmarks.map((p) => ({ x: p.x, y: Number.NaN })) },
       { ...face, landmarks: face.landmarks.map((p) => ({ x: p.x + 1e4, y: p.y })) },
       { ...face, image: tiny },
       { ...face, image: { ...face.image, data: new Uint8Array(face.image.data.length) } },
     ];
     for (const input of cases) expectInRange(measureOcclusion(input));
+  });
+
+  test('landmarks that are not 68 finite points are rejected, not reported as visible', () => {
+    expect(() => measureOcclusion({ ...face, landmarks: [] })).toThrow(RangeError);
+    const nan = face.landmarks.map((p) => ({ x: p.x, y: Number.NaN }));
+    expect(() => measureOcclusion({ ...face, landmarks: nan })).toThrow(RangeError);
+  });
+});
+
+describe('measureOcclusion on a face too dark for a skin model', () => {
+  // At 8 % exposure no skin pixel reaches R+G+B = MIN_CHROMA_SUM (60), so there is no skin model.
+  const DIM = 0.08;
+  const dim = (input: typeof face) => ({ ...input, image: scaleIntensity(input.image, DIM) });
+
+  test('a black face is not reported as visible', () => {
+    const o = measureOcclusion({ ...face, image: scaleIntensity(face.image, 0) });
+    expectInRange(o);
+    for (const v of Object.values(o)) expect(v).toBeLessThan(0.1);
+  });
+
+  test('a dim but detailed face is still judged visible, on luma and texture', () => {
+    const { data } = dim(face).image;
+    let brightestSum = 0;
+    for (let i = 0; i < data.length; i += 3) {
+      brightestSum = Math.max(brightestSum, (data[i] ?? 0) + (data[i + 1] ?? 0) + (data[i + 2] ?? 0));
+    }
+    // Not even the sclera reaches a usable chromaticity: this face has no skin model.
+    expect(brightestSum).toBeLessThan(MIN_CHROMA_SUM);
+    const o = measureOcclusion(dim(face));
+    expectInRange(o);
+    for (const part of PARTS) expect(o[part]).toBeGreaterThan(0.85);
+  });
+
+  test('visibility fades as the face goes black', () => {
+    const totals = [DIM, 0.05, 0.02, 0].map(
+      (f) => measureOcclusion({ ...face, image: scaleIntensity(face.image, f) }).total,
+    );
+    for (let i = 1; i < totals.length; i++) expect(totals[i]).toBeLessThan(totals[i - 1] ?? 0);
+  });
+
+  test.each(PARTS)('a dark patch over the %s of a dim face still lowers that part only', (part) => {
+    const o = measureOcclusion(dim(patched(part, [20, 20, 22])));
+    expectInRange(o);
+    expect(o[part]).toBeLessThan(0.3);
+    for (const other of PARTS.filter((p) => p !== part)) expect(o[other]).toBeGreaterThan(0.85);
   });
 });
