@@ -182,6 +182,9 @@ describe('engine under geometric changes', () => {
     expect(half.integrity).toBeLessThan(0.6);
     // A face cut by the border keeps its rect inside the image.
     expect(half.rect.right).toBeLessThanOrEqual(222);
+    // The subject's left eye (image right) is out of frame, so not visible; the right eye is.
+    expect(half.occlusion.left_eye).toBeLessThan(0.2);
+    expect(half.occlusion.right_eye).toBeGreaterThan(0.8);
   });
 
   it('finds a face that fills the whole frame (a tight selfie or ID crop)', async () => {

@@ -13,9 +13,10 @@
  * a visible mouth differs from the ring of skin around it (lips are less green, the lip line or gap
  * is darker) and a visible nose shows nostrils darker than its surroundings. A mask or hand looks
  * the same inside and around the part; this catches masks close to the skin's own colour (white or
- * pink on pale skin) that the colour cue alone accepts. Only the in-image part of a region is judged
- * (what lies outside the image is the `integrity` measure's concern); a part with no in-image pixel
- * counts as visible and gets no weight in `total`, the pixel-area-weighted mean of the four parts.
+ * pink on pale skin) that the colour cue alone accepts. Pixels are judged where the region lies in
+ * the image; the share of the region outside the image is out of frame, so not visible: a part's
+ * answer is its in-image visibility times its in-image share of area (an eye cut off by the border
+ * reads 0). `total` is the area-weighted mean of the four parts.
  * Greyscale photos carry no chromaticity: there only darkness (flat areas below about half the
  * skin's luma: sunglasses, black cloth, deep shadow) and missing lip/nostril contrast lower a part.
  *
@@ -28,10 +29,18 @@
  */
 import type { Landmarks68 } from '../landmarks.js';
 import type { Occlusion, Point } from '../types.js';
+import { clipToRect } from './five-features.js';
 import { fitSkinModel, MIN_CHROMA_SUM, type RgbSamples, type SkinModel } from './pixels/chroma.js';
 import { type FaceFrame, faceFrame, landmarksUsable, pick } from './pixels/face-frame.js';
 import { localLumaStd } from './pixels/local-contrast.js';
-import { convexHull, forEachPolygonSpan, growPolygon, mapPolygon, polygonsBounds } from './pixels/polygon.js';
+import {
+  convexHull,
+  forEachPolygonSpan,
+  growPolygon,
+  mapPolygon,
+  polygonArea,
+  polygonsBounds,
+} from './pixels/polygon.js';
 import { surroundStats } from './pixels/region-stats.js';
 import { type RgbCrop, resampleRegion } from './pixels/resample.js';
 import { skinReferenceRegions } from './pixels/skin-regions.js';
@@ -75,8 +84,21 @@ const MOUTH_RING_IOD = 0.2;
 const NOSE_RING_IOD = 0.25;
 const NOSTRIL_GROW_IOD = 0.06;
 
-/** Answer for a face whose judged regions all miss the image: no in-image part, so none is hidden. */
-const NOTHING_IN_IMAGE: Occlusion = Object.freeze({ left_eye: 1, right_eye: 1, nose: 1, mouth: 1, total: 1 });
+/** Answer for a face whose judged regions all miss the image: nothing of it can be seen. */
+const NOTHING_IN_IMAGE: Occlusion = Object.freeze({ left_eye: 0, right_eye: 0, nose: 0, mouth: 0, total: 0 });
+
+/** Area of `polygon` (px²) and the share of it inside the `widthPx × heightPx` image, in [0,1]. */
+function areaInImage(
+  polygon: readonly Point[],
+  widthPx: number,
+  heightPx: number,
+): { areaPx2: number; share: number } {
+  // Part regions are grown contours, close to convex: their hull is what the clipping needs.
+  const hull = convexHull(polygon);
+  const areaPx2 = polygonArea(hull);
+  if (!(areaPx2 > 0)) return { areaPx2: 0, share: 0 };
+  return { areaPx2, share: clamp01(polygonArea(clipToRect(hull, widthPx, heightPx)) / areaPx2) };
+}
 
 export type PartName = 'left_eye' | 'right_eye' | 'nose' | 'mouth';
 
@@ -199,8 +221,8 @@ function medianLuma(regions: readonly RgbSamples[]): number {
 
 /**
  * Visible fraction in [0, 1] of the subject's eyes, nose and mouth (1 = not occluded) and their
- * area-weighted mean `total`. Parts with no in-image pixel count as visible (see the module
- * header), so all 1 when every region misses the image. A face too dark for a skin model is judged
+ * area-weighted mean `total`. What lies outside the image is not visible (see the module header),
+ * so all 0 when every region misses the image. A face too dark for a skin model is judged
  * on luma, texture and structure (module header). Throws RangeError when the landmarks are not 68
  * finite points: there are no parts to judge (`assessFace` never passes such a face).
  */
@@ -251,7 +273,7 @@ export function measureOcclusion(input: MeasureInput): Occlusion {
     nose: noseStructure(crop, toCrop(nostrils), toCrop(noseRing)),
     mouth: mouthStructure(crop, toCrop(outerLips), toCrop(mouthRing)),
   };
-  const result: Record<PartName, number> = { left_eye: 1, right_eye: 1, nose: 1, mouth: 1 };
+  const result: Record<PartName, number> = { left_eye: 0, right_eye: 0, nose: 0, mouth: 0 };
   let weighted = 0;
   let weight = 0;
   for (const part of parts) {
@@ -272,11 +294,11 @@ export function measureOcclusion(input: MeasureInput): Occlusion {
       }
       pixels += x1 - x0;
     });
-    if (pixels === 0) continue;
-    const share = clamp01((visible / pixels) * structure[part.name]);
+    const { areaPx2, share: inImage } = areaInImage(part.polygon, input.image.width, input.image.height);
+    const share = pixels === 0 ? 0 : clamp01((visible / pixels) * structure[part.name] * inImage);
     result[part.name] = share;
-    weighted += share * pixels;
-    weight += pixels;
+    weighted += share * areaPx2;
+    weight += areaPx2;
   }
-  return { ...result, total: weight > 0 ? clamp01(weighted / weight) : 1 };
+  return { ...result, total: weight > 0 ? clamp01(weighted / weight) : 0 };
 }

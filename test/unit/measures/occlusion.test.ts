@@ -75,11 +75,21 @@ describe('measureOcclusion', () => {
     expect(measureOcclusion(open).mouth).toBeGreaterThan(0.9);
   });
 
-  test('a face half outside the image is judged on its in-image part', () => {
+  test('a face half outside the image: the part out of frame is not visible, the rest still is', () => {
     const cut = { ...face, landmarks: face.landmarks.map((p) => ({ x: p.x - 210, y: p.y })) };
     const o = measureOcclusion(cut);
     expectInRange(o);
+    // Centre of the face on the left border: the subject's left eye (image right) is in the image,
+    // the right eye is out of frame, nose and mouth are about half in.
     expect(o.left_eye).toBeGreaterThan(0.85);
+    expect(o.right_eye).toBeLessThan(0.1);
+    expect(o.total).toBeLessThan(0.75);
+    expect(o.total).toBeGreaterThan(0.25);
+  });
+
+  test('a face entirely outside the image has nothing visible', () => {
+    const gone = { ...face, landmarks: face.landmarks.map((p) => ({ x: p.x + 1e4, y: p.y })) };
+    expect(measureOcclusion(gone)).toEqual({ left_eye: 0, right_eye: 0, nose: 0, mouth: 0, total: 0 });
   });
 
   test('degenerate inputs stay in range', () => {
