@@ -6,7 +6,7 @@ import type { Engine } from '../engine/index.js';
 import type { FaceQuality } from '../engine/types.js';
 import { FaceQualityError } from '../errors.js';
 import type { DecodedImage, ImageLimits } from '../image/decode.js';
-import { type StageTimingsMs, timeStage } from './request-context.js';
+import { ENGINE_STAGES, type StageTimingsMs, timeStage } from './request-context.js';
 
 /** What {@link assessPhoto} needs: the image intake, the engine and the intake's limits. */
 export interface QualityPipeline {
@@ -16,7 +16,8 @@ export interface QualityPipeline {
 }
 
 /**
- * Decodes the photo (stage `decode`) and measures every face in it (stage `analyze`).
+ * Decodes the photo (stage `decode`) and measures every face in it (stage `analyze`, and the
+ * engine's own stages inside it: resize, detect, landmarks, measures).
  *
  * @param imageBytes the decrypted photo file.
  * @param timingsMs where the stage timings go.
@@ -30,7 +31,12 @@ export async function assessPhoto(
   timingsMs: StageTimingsMs = {},
 ): Promise<readonly FaceQuality[]> {
   const decoded = await timeStage(timingsMs, 'decode', () => pipeline.decode(imageBytes, pipeline.limits));
-  const { faces } = await timeStage(timingsMs, 'analyze', () => pipeline.engine.analyze(decoded.image));
+  const analysis = await timeStage(timingsMs, 'analyze', () => pipeline.engine.analyze(decoded.image));
+  for (const stage of ENGINE_STAGES) {
+    const ms = analysis.timingsMs[stage];
+    if (ms !== undefined) timingsMs[stage] = ms;
+  }
+  const { faces } = analysis;
   if (faces.length === 0) throw new FaceQualityError('NO_FACE', 'No face detected in the image');
   return faces;
 }

@@ -10,10 +10,27 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { ErrorKind } from '../errors.js';
 
 /** Pipeline stages timed per request; their names appear in logs and metric names. */
-export type Stage = 'parse' | 'decrypt' | 'decode' | 'analyze';
+export type Stage = 'parse' | 'decrypt' | 'decode' | 'analyze' | EngineStage;
+
+/** The engine's own stages inside `analyze`, as its `timingsMs` reports them. */
+export type EngineStage = 'resize' | 'detect' | 'landmarks' | 'measures';
+
+/** Every {@link EngineStage}, in pipeline order. */
+export const ENGINE_STAGES: readonly EngineStage[] = Object.freeze([
+  'resize',
+  'detect',
+  'landmarks',
+  'measures',
+]);
 
 /** Every {@link Stage}, in pipeline order. */
-export const STAGES: readonly Stage[] = Object.freeze(['parse', 'decrypt', 'decode', 'analyze']);
+export const STAGES: readonly Stage[] = Object.freeze([
+  'parse',
+  'decrypt',
+  'decode',
+  'analyze',
+  ...ENGINE_STAGES,
+]);
 
 /** How a request ended, recorded by the route handler or the error responder. */
 export interface Outcome {

@@ -32,6 +32,10 @@ export const METRIC_NAMES = Object.freeze({
     decrypt: 'DecryptLatency',
     decode: 'DecodeLatency',
     analyze: 'AnalyzeLatency',
+    resize: 'ResizeLatency',
+    detect: 'DetectLatency',
+    landmarks: 'LandmarksLatency',
+    measures: 'MeasuresLatency',
   } satisfies Record<Stage, string>),
   /** 1 per request (Unit Count). */
   requests: 'Requests',

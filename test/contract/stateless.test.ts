@@ -272,7 +272,16 @@ describe('logs', () => {
     const success = records.find((r) => r.request_id === astronautAnswer.json.request_id);
     const faces = astronautAnswer.json.faces as unknown[];
     expect(success).toMatchObject({ status: 200, code: 1000, face_count: faces.length });
-    expect(Object.keys(success?.timings_ms ?? {})).toEqual(['parse', 'decrypt', 'decode', 'analyze']);
+    expect(Object.keys(success?.timings_ms ?? {})).toEqual([
+      'parse',
+      'decrypt',
+      'decode',
+      'analyze',
+      'resize',
+      'detect',
+      'landmarks',
+      'measures',
+    ]);
     const all = logLines.join('\n');
     // 48-character windows taken along the ciphertext, the plaintext and the private key.
     const probes = (text: string): string[] =>
