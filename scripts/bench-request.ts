@@ -10,27 +10,18 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { createHandler, initDependencies } from '../lambda/app.js';
 import { loadConfig } from '../lambda/config.js';
 import { encryptImage } from '../lambda/crypto/index.js';
 import { localContext, toApiGatewayEvent } from '../lambda/local/event.js';
-import { median, syntheticPhoto } from './bench-support.js';
+import { benchOptions, median, syntheticPhoto } from './bench-support.js';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '7' },
-    megapixels: { type: 'string', default: '12' },
-    image: { type: 'string' },
-  },
-});
-const runs = Math.max(1, Number(values.runs));
-const megapixels = Number(values.megapixels);
+const { runs, megapixels, image } = benchOptions();
 
 const keyDir = await mkdtemp(join(tmpdir(), 'face-quality-bench-'));
 try {
-  const photo = values.image === undefined ? await syntheticPhoto(megapixels) : await readFile(values.image);
+  const photo = image === undefined ? await syntheticPhoto(megapixels) : await readFile(image);
   const meta = await sharp(photo).metadata();
   const config = loadConfig({ KEY_SOURCE: 'local', LOCAL_KEY_DIR: keyDir });
 

@@ -1,4 +1,5 @@
 /** Shared by the benchmark scripts: the test photo they time and how they summarise samples. */
+import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 
 /** Median of `xs` (0 for none). */
@@ -20,4 +21,20 @@ export async function syntheticPhoto(megapixels: number): Promise<Buffer> {
     .composite([{ input: face, left: Math.round((width - height) / 2), top: 0 }])
     .jpeg({ quality: 90 })
     .toBuffer();
+}
+
+/** The options both benchmarks take: `--runs N` (default 7), `--megapixels M` (default 12), `--image FILE`. */
+export function benchOptions(): { runs: number; megapixels: number; image: string | undefined } {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '7' },
+      megapixels: { type: 'string', default: '12' },
+      image: { type: 'string' },
+    },
+  });
+  return {
+    runs: Math.max(1, Number(values.runs)),
+    megapixels: Number(values.megapixels),
+    image: values.image,
+  };
 }

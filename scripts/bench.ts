@@ -7,7 +7,6 @@
  *   --image FILE     also bench a photo of your own
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { loadConfig } from '../lambda/config.js';
 import type { Engine } from '../lambda/engine/index.js';
@@ -15,17 +14,9 @@ import { createEngine } from '../lambda/engine/index.js';
 import type { TfRuntime } from '../lambda/engine/models/backend.js';
 import { initBackend } from '../lambda/engine/models/backend.js';
 import { decodeImage } from '../lambda/image/decode.js';
-import { median, syntheticPhoto } from './bench-support.js';
+import { benchOptions, median, syntheticPhoto } from './bench-support.js';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '7' },
-    megapixels: { type: 'string', default: '12' },
-    image: { type: 'string' },
-  },
-});
-const runs = Math.max(1, Number(values.runs));
-const megapixels = Number(values.megapixels);
+const { runs, megapixels, image } = benchOptions();
 const limits = loadConfig({}).limits;
 
 async function timeRuns(fn: () => Promise<unknown>): Promise<number[]> {
@@ -100,5 +91,5 @@ await benchCase(
   await sharp('test/fixtures/astronaut.png').resize(640).jpeg().toBuffer(),
 );
 await benchCase(engine, runtime, `${megapixels} MP photo`, await syntheticPhoto(megapixels));
-if (values.image !== undefined) await benchCase(engine, runtime, values.image, await readFile(values.image));
+if (image !== undefined) await benchCase(engine, runtime, image, await readFile(image));
 engine.dispose();

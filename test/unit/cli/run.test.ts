@@ -13,22 +13,13 @@ import type { AppConfig } from '../../../lambda/config.js';
 import { loadConfig } from '../../../lambda/config.js';
 import type { Decryptor } from '../../../lambda/crypto/index.js';
 import { createDecryptor } from '../../../lambda/crypto/index.js';
-import type { FaceQuality, RawImage } from '../../../lambda/engine/types.js';
+import type { RawImage } from '../../../lambda/engine/types.js';
 import { type RunningServer, startServer } from '../../../lambda/local/server.js';
 import { removeDir, tempDir } from '../../contract/support.js';
 import { fixturePath } from '../../helpers/fixtures.js';
+import { SAMPLE_FACE } from '../../helpers/sample-face.js';
 
-const FACE: FaceQuality = {
-  rect: { left: 1, top: 2, right: 30, bottom: 40 },
-  pose: { yaw: 1, pitch: 2, roll: 3 },
-  occlusion: { left_eye: 1, right_eye: 1, nose: 1, mouth: 1, total: 1 },
-  distance2center: 0.5,
-  size: 0.1,
-  brightness: 0,
-  sharpness: 0.9,
-  mouth_open: 0.9,
-  integrity: 1,
-};
+const FACE = SAMPLE_FACE;
 const FIXTURES = join(fixturePath('astronaut.png'), '..');
 
 let keyDir: string;

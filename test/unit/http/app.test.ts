@@ -12,18 +12,9 @@ import { localContext, toApiGatewayEvent } from '../../../lambda/local/event.js'
 import { METRIC_NAMES, METRICS_NAMESPACE } from '../../../lambda/observability/metrics.js';
 import { removeDir, tempDir } from '../../contract/support.js';
 import { readFixture } from '../../helpers/fixtures.js';
+import { SAMPLE_FACE } from '../../helpers/sample-face.js';
 
-const FACE: FaceQuality = {
-  rect: { left: 1, top: 2, right: 30, bottom: 40 },
-  pose: { yaw: 1, pitch: 2, roll: 3 },
-  occlusion: { left_eye: 1, right_eye: 1, nose: 1, mouth: 1, total: 1 },
-  distance2center: 0.5,
-  size: 0.1,
-  brightness: 0,
-  sharpness: 0.9,
-  mouth_open: 0.9,
-  integrity: 1,
-};
+const FACE = SAMPLE_FACE;
 
 let keyDir: string;
 let handler: ApiHandler;
