@@ -48,7 +48,9 @@ function walk(dir: string): string[] {
 const NEGATIVES_IN_HUMAN_SETS = /(^|\/)(background\.jpg|white\.png)$/;
 
 const negatives = [
-  ...['no-face-cat.png', 'no-face-coffee.png', 'no-face-rocket.jpg'].map(fixturePath),
+  ...(['no-face-cat.png', 'no-face-coffee.png', 'no-face-rocket.jpg'] as const).map((name) =>
+    fixturePath(name),
+  ),
   ...walk(join(dataDir, 'no-face')),
   ...walk(dataDir).filter((f) => NEGATIVES_IN_HUMAN_SETS.test(f)),
 ];

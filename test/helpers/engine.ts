@@ -3,16 +3,14 @@
  * (Jest runs every file in its own module registry, so the models load once per file), fixture
  * loading, and pure perturbations of a {@link RawImage}.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
 import sharp, { type Sharp } from 'sharp';
+import { DEFAULT_LIMITS } from '../../lambda/config.js';
 import type { Engine } from '../../lambda/engine/index.js';
 import { createEngine } from '../../lambda/engine/index.js';
 import type { RawImage } from '../../lambda/engine/types.js';
-
-const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures');
+import { decodeImage as decodeWithIntake } from '../../lambda/image/decode.js';
+import { type FixtureName, fixturePath } from './fixtures.js';
 
 let enginePromise: Promise<Engine> | undefined;
 
@@ -30,26 +28,22 @@ export async function disposeTestEngine(): Promise<void> {
   engine.dispose();
 }
 
-/** Absolute path of a fixture such as `astronaut.png`. */
-export function fixturePath(name: string): string {
-  const path = join(FIXTURES_DIR, name);
-  if (!existsSync(path)) throw new Error(`fixture ${name} not found in ${FIXTURES_DIR}`);
-  return path;
-}
+export { fixturePath } from './fixtures.js';
 
-/** Decodes a file or buffer into an upright 8-bit RGB {@link RawImage} (alpha dropped, grey expanded). */
+/** Size limits for development photos: the API's, without its byte cap (files are read from disk). */
+const DEV_LIMITS = Object.freeze({ ...DEFAULT_LIMITS, maxImageBytes: Number.MAX_SAFE_INTEGER });
+
+/**
+ * Decodes a file or buffer with the production intake (`lambda/image/decode.ts`: EXIF orientation,
+ * alpha flattened, grey expanded) into an upright 8-bit RGB {@link RawImage}.
+ */
 export async function decodeImage(input: string | Buffer): Promise<RawImage> {
-  const { data, info } = await sharp(input)
-    .rotate()
-    .removeAlpha()
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return fromSharpRaw(data, info.width, info.height, info.channels);
+  const bytes = typeof input === 'string' ? await readFile(input) : input;
+  return (await decodeWithIntake(bytes, DEV_LIMITS)).image;
 }
 
-/** Decodes a fixture by name (see {@link fixturePath}). */
-export function loadFixture(name: string): Promise<RawImage> {
+/** Decodes a committed fixture by name, through the production intake. */
+export function loadFixture(name: FixtureName): Promise<RawImage> {
   return decodeImage(fixturePath(name));
 }
 

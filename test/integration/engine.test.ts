@@ -105,7 +105,7 @@ describe('engine on astronaut.png', () => {
 describe('engine without a face', () => {
   // no-face-cat.png is left out on purpose: SSD MobileNetV1 scores that cat close-up 0.93 (so does
   // face-api's own pipeline); see the engine report.
-  it.each(['no-face-coffee.png', 'no-face-rocket.jpg'])('returns no face for %s', async (name) => {
+  it.each(['no-face-coffee.png', 'no-face-rocket.jpg'] as const)('returns no face for %s', async (name) => {
     const { faces } = await engine.analyze(await loadFixture(name));
     expect(faces).toEqual([]);
   });
