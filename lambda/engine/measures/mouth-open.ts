@@ -36,9 +36,9 @@ export function mouthOpeningRatio(landmarks: Landmarks68): number {
   return gap / INNER_LIP_PAIRS.length / width;
 }
 
-/** Maps an opening ratio onto closedness in [0, 1] with the module's anchors. */
+/** Maps an opening ratio onto closedness in [0, 1] with the module's anchors; NaN stays NaN (no made-up answer). */
 export function closednessFromRatio(ratio: number): number {
-  if (!Number.isFinite(ratio)) return 1;
+  if (Number.isNaN(ratio)) return Number.NaN;
   const t = Math.min(
     1,
     Math.max(0, (ratio - MOUTH_CLOSED_RATIO) / (MOUTH_WIDE_OPEN_RATIO - MOUTH_CLOSED_RATIO)),
@@ -47,10 +47,10 @@ export function closednessFromRatio(ratio: number): number {
 }
 
 /**
- * Mouth closedness in [0, 1]; 1 = closed, 0 = wide open. Landmarks that are not 68 finite points
- * give 1 (no evidence of an open mouth).
+ * Mouth closedness in [0, 1]; 1 = closed, 0 = wide open. Throws RangeError when the landmarks are
+ * not 68 finite points: there is no mouth to judge (`assessFace` never passes such a face).
  */
 export function measureMouthOpen(input: MeasureInput): number {
-  if (!landmarksUsable(input.landmarks)) return 1;
+  if (!landmarksUsable(input.landmarks)) throw new RangeError('mouth_open needs 68 finite landmarks');
   return closednessFromRatio(mouthOpeningRatio(input.landmarks));
 }

@@ -21,18 +21,14 @@ describe('measureMouthOpen (1 = closed)', () => {
     expect(measureMouthOpen(small)).toBeCloseTo(measureMouthOpen(face(0.2)), 6);
   });
 
-  test('degenerate landmarks give a finite score in range', () => {
+  test('degenerate landmarks: a collapsed mouth reads closed, unusable landmarks are refused', () => {
     const base = face(0.2);
-    for (const landmarks of [
-      [],
-      base.landmarks.map(() => ({ x: 1, y: 1 })),
-      base.landmarks.map(() => ({ x: Number.NaN, y: 1 })),
-    ]) {
-      const m = measureMouthOpen({ ...base, landmarks });
-      expect(m).toBeGreaterThanOrEqual(0);
-      expect(m).toBeLessThanOrEqual(1);
-    }
     expect(mouthOpeningRatio(base.landmarks.map(() => ({ x: 1, y: 1 })))).toBe(0);
-    expect(closednessFromRatio(Number.NaN)).toBe(1);
+    expect(measureMouthOpen({ ...base, landmarks: base.landmarks.map(() => ({ x: 1, y: 1 })) })).toBe(1);
+    expect(() => measureMouthOpen({ ...base, landmarks: [] })).toThrow(RangeError);
+    const nan = base.landmarks.map(() => ({ x: Number.NaN, y: 1 }));
+    expect(() => measureMouthOpen({ ...base, landmarks: nan })).toThrow(RangeError);
+    expect(closednessFromRatio(Number.NaN)).toBeNaN();
+    expect(closednessFromRatio(Number.POSITIVE_INFINITY)).toBe(0);
   });
 });
