@@ -20,6 +20,7 @@ import type { LocatedFace } from '../lambda/engine/pipeline.js';
 import { locateFaces } from '../lambda/engine/pipeline.js';
 import type { Point } from '../lambda/engine/types.js';
 import { decodeImage, fixturePath } from '../test/helpers/engine.js';
+import { readPts } from './dev-data.js';
 
 const args = process.argv.slice(2);
 const optionValue = (name: string): string | undefined => {
@@ -86,15 +87,6 @@ function expectedFaces(): Map<string, number> {
   return known;
 }
 const known = expectedFaces();
-
-function readPts(path: string): Point[] {
-  const points: Point[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    const m = /^\s*(-?[\d.]+)\s+(-?[\d.]+)\s*$/.exec(line);
-    if (m?.[1] !== undefined && m[2] !== undefined) points.push({ x: Number(m[1]) - 1, y: Number(m[2]) - 1 });
-  }
-  return points;
-}
 
 /** Annotated AFW faces of `image` (one `.pts` per face, `<id>_<n>.pts` next to `<id>_<n>.jpg`). */
 function afwAnnotations(imagePath: string): Point[][] {

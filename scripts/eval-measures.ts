@@ -29,8 +29,10 @@ import { measureSharpness } from '../lambda/engine/measures/sharpness.js';
 import type { Box, MeasureInput } from '../lambda/engine/measures/types.js';
 import type { Models } from '../lambda/engine/models/loader.js';
 import { loadModels } from '../lambda/engine/models/loader.js';
-import { locateFaces } from '../lambda/engine/pipeline.js';
+import { locateFaces, padRaw } from '../lambda/engine/pipeline.js';
 import type { Point, RawImage } from '../lambda/engine/types.js';
+import { blur, scaleBrightness } from '../test/helpers/engine.js';
+import { readPts } from './dev-data.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -140,19 +142,6 @@ async function decode(path: string): Promise<RawImage> {
   return { width: info.width, height: info.height, channels: 3, data: out };
 }
 
-/** 68 points of an iBUG `.pts` file (with or without its header), converted to 0-based pixels. */
-function readPts(path: string): Point[] {
-  const points = readFileSync(path, 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => /^-?[\d.]+\s+-?[\d.]+$/.test(l))
-    .map((l) => {
-      const [x = 0, y = 0] = l.split(/\s+/).map(Number);
-      return { x: x - 1, y: y - 1 };
-    });
-  return points;
-}
-
 function landmarkBox(points: readonly Point[]): Box {
   const xs = points.map((p) => p.x);
   const ys = points.map((p) => p.y);
@@ -187,35 +176,17 @@ async function detectFace(key: string, image: RawImage): Promise<CachedFace | nu
 }
 
 /**
- * `image` centred on a mid-grey canvas `1 + 2 * padFraction` times its size. The SSD detector misses
- * faces that fill the whole frame (tight crops such as CroppedYale); a border lets it see them and
- * leaves every face pixel as it was.
- */
-function padImage(image: RawImage, padFraction: number): RawImage {
-  const padX = Math.round(image.width * padFraction);
-  const padY = Math.round(image.height * padFraction);
-  const width = image.width + 2 * padX;
-  const height = image.height + 2 * padY;
-  const data = new Uint8Array(width * height * 3).fill(128);
-  for (let y = 0; y < image.height; y++) {
-    data.set(
-      image.data.subarray(y * image.width * 3, (y + 1) * image.width * 3),
-      ((y + padY) * width + padX) * 3,
-    );
-  }
-  return { width, height, channels: 3, data };
-}
-
-/**
  * Decodes an image (optionally padded) and finds its largest face through the engine; null when none
  * is found or (with `minFaceShare`) when the face box is narrower than that share of the photo —
  * in single-face crops such a small "face" is a false detection, not the labelled face.
  */
 async function engineInput(path: string, padFraction = 0, minFaceShare = 0): Promise<MeasureInput | null> {
   const decoded = await decode(path);
-  const image = padFraction > 0 ? padImage(decoded, padFraction) : decoded;
+  // A grey border around tight crops (CroppedYale): the detector misses faces that fill the frame.
+  const padPx = Math.round(padFraction * Math.max(decoded.width, decoded.height));
+  const image = padPx > 0 ? padRaw(decoded, padPx) : decoded;
   const st = statSync(path);
-  const key = `${relative(DATA, path)}|${st.size}|${Math.round(st.mtimeMs)}|pad${padFraction}`;
+  const key = `${relative(DATA, path)}|${st.size}|${Math.round(st.mtimeMs)}|padpx${padPx}`;
   const face = await detectFace(key, image);
   if (face === null || face.box.width < minFaceShare * decoded.width) return null;
   return { image, box: face.box, landmarks: face.landmarks };
@@ -228,20 +199,6 @@ function readCsv(path: string): Record<string, string>[] {
     const cells = r.split(',');
     return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? '']));
   });
-}
-
-function scaleIntensity(image: RawImage, factor: number): RawImage {
-  return { ...image, data: image.data.map((v) => Math.min(255, Math.round(v * factor))) };
-}
-
-async function gaussianBlur(image: RawImage, sigmaPx: number): Promise<RawImage> {
-  const { data, info } = await sharp(image.data, {
-    raw: { width: image.width, height: image.height, channels: 3 },
-  })
-    .blur(sigmaPx)
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
 }
 
 // ---------- sections ----------
@@ -438,14 +395,14 @@ async function evalAfw(): Promise<void> {
     const landmarks: Landmarks68 = readPts(join(dir, f.replace(/\.jpg$/, '.pts')));
     const input = { image, landmarks, box: landmarkBox(landmarks) };
     const s = measureSharpness(input);
-    const s1 = measureSharpness({ ...input, image: await gaussianBlur(image, 1) });
-    const s2 = measureSharpness({ ...input, image: await gaussianBlur(image, 2) });
+    const s1 = measureSharpness({ ...input, image: await blur(image, 1) });
+    const s2 = measureSharpness({ ...input, image: await blur(image, 2) });
     sharpOrig.push(s);
     sharpBlur2.push(s2);
     blurPairs.push([s, s1]);
     const b = measureBrightness(input);
-    darkPairs.push([b, measureBrightness({ ...input, image: scaleIntensity(image, 0.6) })]);
-    brightPairs.push([-b, -measureBrightness({ ...input, image: scaleIntensity(image, 1.3) })]);
+    darkPairs.push([b, measureBrightness({ ...input, image: scaleBrightness(image, 0.6) })]);
+    brightPairs.push([-b, -measureBrightness({ ...input, image: scaleBrightness(image, 1.3) })]);
     mouth.push(measureMouthOpen(input));
     occTotal.push(measureOcclusion(input).total);
   }

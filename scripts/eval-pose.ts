@@ -13,11 +13,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveEngineConfig } from '../lambda/engine/config.js';
 import type { Landmarks68 } from '../lambda/engine/landmarks.js';
+import { pointBounds } from '../lambda/engine/landmarks.js';
 import { fitPose } from '../lambda/engine/measures/pose.js';
 import { loadModels } from '../lambda/engine/models/loader.js';
 import { locateFaces } from '../lambda/engine/pipeline.js';
-import type { Point } from '../lambda/engine/types.js';
 import { decodeImage } from '../test/helpers/engine.js';
+import { readPts } from './dev-data.js';
 
 const dataDir = process.argv[2] ?? join(import.meta.dirname, '..', '..', 'shared', 'data', 'dev');
 const config = resolveEngineConfig({ minDetectionScore: 0.3 });
@@ -66,21 +67,6 @@ if (existsSync(coarseDir)) {
 }
 
 // --- AFW: landmarks and pose --------------------------------------------------------------
-function readPts(path: string): Point[] {
-  const points: Point[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    const m = /^\s*(-?[\d.]+)\s+(-?[\d.]+)\s*$/.exec(line);
-    // 300-W coordinates are 1-based (Matlab).
-    if (m?.[1] !== undefined && m[2] !== undefined) points.push({ x: Number(m[1]) - 1, y: Number(m[2]) - 1 });
-  }
-  return points;
-}
-
-function bounds(points: readonly Point[]): { x0: number; y0: number; x1: number; y1: number } {
-  const xs = points.map((p) => p.x);
-  const ys = points.map((p) => p.y);
-  return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
-}
 
 function nme(pred: Landmarks68, gt: Landmarks68, norm: number): number {
   let sum = 0;
@@ -121,7 +107,8 @@ if (existsSync(afwDir)) {
     yawGt.push(fitGt.pose.yaw);
     rmsGt.push(fitGt.rmsErrorPx / fitGt.scalePxPerMm);
     // Match: the detection whose box centre lies in the GT landmark bounds, closest to its centre.
-    const b = bounds(gt);
+    const { minX, minY, maxX, maxY } = pointBounds(gt);
+    const b = { x0: minX, y0: minY, x1: maxX, y1: maxY };
     const cx = (b.x0 + b.x1) / 2;
     const cy = (b.y0 + b.y1) / 2;
     const match = located.faces
