@@ -28,7 +28,7 @@ import { assessPhoto } from './http/quality.js';
 import { requestContextMiddleware, requestState } from './http/request-context.js';
 import { jsonResponse, REQUEST_ID_HEADER, successResponse } from './http/responses.js';
 import { createRouter, type RouteHandler } from './http/router.js';
-import { decodeImage } from './image/decode.js';
+import { openImage } from './image/decode.js';
 import type { LineSink } from './observability/logger.js';
 import { createLogger, parseLogLevel, stdoutSink } from './observability/logger.js';
 import { SERVICE_NAME } from './observability/metrics.js';
@@ -57,7 +57,7 @@ function routeHandlers(deps: AppDependencies): {
   preflight: RouteHandler;
 } {
   const { config, engine, decryptor } = deps;
-  const pipeline = { decode: decodeImage, engine, limits: config.limits };
+  const pipeline = { open: openImage, engine, limits: config.limits };
 
   const stateless = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     .use(parseFormMiddleware(config.limits))

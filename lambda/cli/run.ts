@@ -11,7 +11,7 @@ import type { Engine } from '../engine/index.js';
 import { SUCCESS_CODE } from '../http/error-table.js';
 import { ENCRYPTED_IMAGE_FIELD } from '../http/parse-form.js';
 import { ENCRYPTION_KEY_PATH, STATELESS_PATH } from '../http/router.js';
-import { decodeImage } from '../image/decode.js';
+import { openImage } from '../image/decode.js';
 import { type CheckLine, checkFile, listImageFiles } from './check.js';
 
 export interface CliIo {
@@ -174,7 +174,7 @@ async function checkCommand(args: readonly string[], io: CliIo, deps: CliDeps): 
   if (positionals.length === 0) throw new UsageError('at least one image or folder is required');
   const inputs = await listImageFiles(positionals);
   const engine = await deps.createEngine();
-  const pipeline = { decode: decodeImage, engine, limits: deps.config.limits };
+  const pipeline = { open: openImage, engine, limits: deps.config.limits };
   const progress = progressReporter(inputs.length, io);
   let failed = 0;
   try {

@@ -28,6 +28,12 @@ export interface EngineConfig {
    * typical selfie and ID crop; padding makes them look like the faces it was trained on.
    */
   readonly detectRetryPadShare: number;
+  /**
+   * Inter-ocular distance in pixels that each face's region is decoded with at least (full
+   * resolution at most): about twice the finest size a measure resamples a face to (sharpness: 80),
+   * so the measures read the same values as at full resolution.
+   */
+  readonly regionMinIodPx: number;
   /** Extra landmark passes on a crop framed by the previous pass's landmarks (0 = box crop only). */
   readonly landmarkRefinePasses: number;
   /** Run one inference on a blank image at load so the first request is not slow. */
@@ -66,6 +72,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = Object.freeze({
   nmsIouThreshold: 0.5,
   maxFaces: 20,
   detectRetryPadShare: 0.5,
+  regionMinIodPx: 160,
   landmarkRefinePasses: 1,
   warmUp: true,
 });
@@ -89,6 +96,9 @@ export function resolveEngineConfig(partial: Partial<EngineConfig> = {}): Engine
   }
   if (!(config.detectRetryPadShare >= 0 && config.detectRetryPadShare <= 2)) {
     throw new RangeError(`detectRetryPadShare must be in [0,2], got ${config.detectRetryPadShare}`);
+  }
+  if (!(config.regionMinIodPx >= 16 && Number.isFinite(config.regionMinIodPx))) {
+    throw new RangeError(`regionMinIodPx must be a number >= 16, got ${config.regionMinIodPx}`);
   }
   if (!Number.isInteger(config.landmarkRefinePasses) || config.landmarkRefinePasses < 0) {
     throw new RangeError(

@@ -4,11 +4,12 @@
  */
 import type { EngineConfig } from './config.js';
 import { resolveEngineConfig } from './config.js';
+import type { ImageFrame } from './measures/types.js';
 import type { Models } from './models/loader.js';
 import { loadModels } from './models/loader.js';
 import { locateFaces } from './pipeline.js';
 import { assessFace, roundQuality } from './quality.js';
-import type { AnalysisResult, FaceQuality, RawImage } from './types.js';
+import type { AnalysisResult, FaceQuality, ImageSource, RawImage } from './types.js';
 
 export type { EngineConfig } from './config.js';
 export { DEFAULT_ENGINE_CONFIG, resolveEngineConfig } from './config.js';
@@ -20,26 +21,41 @@ export interface Engine {
   readonly coldStartMs: number;
   readonly config: EngineConfig;
   /**
-   * Faces in `image`, largest `rect` first, at most `config.maxFaces`; `faces: []` when there is
+   * Faces in the photo, largest `rect` first, at most `config.maxFaces`; `faces: []` when there is
    * none (never throws for that). A detected face whose landmarks are degenerate is not measurable
-   * and is left out (see `assessFace`). Throws RangeError when `image` is not a valid RawImage.
+   * and is left out (see `assessFace`). The photo is given decoded (a RawImage) or as an
+   * {@link ImageSource}, from which only the pixels needed are decoded. Throws RangeError when
+   * `image` is not a valid RawImage; rejects with what the source rejects with.
    */
-  analyze(image: RawImage): Promise<AnalysisResult>;
+  analyze(image: RawImage | ImageSource): Promise<AnalysisResult>;
   /** Releases the model weights; the engine must not be used afterwards. */
   dispose(): void;
 }
 
 const elapsedMs = (since: number): number => Math.round((performance.now() - since) * 10) / 10;
 
-async function analyzeWith(models: Models, config: EngineConfig, image: RawImage): Promise<AnalysisResult> {
+async function analyzeWith(
+  models: Models,
+  config: EngineConfig,
+  input: RawImage | ImageSource,
+): Promise<AnalysisResult> {
   const started = performance.now();
-  const located = await locateFaces(models, config, image);
+  const located = await locateFaces(models, config, input);
   const t = performance.now();
+  const { region, photo } = located;
+  const image = region.image;
+  const frame: ImageFrame = {
+    widthPx: photo.width,
+    heightPx: photo.height,
+    originX: region.originX,
+    originY: region.originY,
+    scale: region.scale,
+  };
   // A face that cannot be measured honestly (degenerate landmarks, or a non-finite value caught by
   // the last-resort guard in `roundQuality`) is left out: no default may pose as a measurement.
   const faces: FaceQuality[] = [];
   for (const f of located.faces) {
-    const assessed = assessFace({ image, box: f.box, landmarks: f.landmarks });
+    const assessed = assessFace({ image, frame, box: f.box, landmarks: f.landmarks });
     const rounded = assessed === null ? null : roundQuality(assessed);
     if (rounded !== null) faces.push(rounded);
   }

@@ -2,6 +2,8 @@
  * The model half of the engine: downscale → detect → 68 landmarks at full resolution. Returns
  * plain data (boxes, landmarks); the measures run on it in `index.ts`.
  */
+
+import { rawImageSource } from '../image/raw-source.js';
 import { resizeRaw } from '../image/resize.js';
 import type { EngineConfig } from './config.js';
 import type { Landmarks68 } from './landmarks.js';
@@ -10,7 +12,8 @@ import type { Box } from './measures/types.js';
 import { completeCutBox } from './models/cut-box.js';
 import type { Detection } from './models/face-detector.js';
 import type { Models } from './models/loader.js';
-import type { RawImage } from './types.js';
+import { planRegion, type RegionConfig } from './regions.js';
+import type { ImageSource, RawImage, RegionImage } from './types.js';
 
 /** One located face in full-resolution pixels. */
 export interface LocatedFace {
@@ -27,7 +30,16 @@ export interface LocatedFace {
 export interface LocateResult {
   /** Largest clamped box first (ties: higher score), at most `maxFaces`. */
   readonly faces: readonly LocatedFace[];
-  readonly timingsMs: { readonly resize: number; readonly detect: number; readonly landmarks: number };
+  /** The pixels around the faces that the measures read (the detector copy when it is fine enough). */
+  readonly region: RegionImage;
+  /** Upright size of the photo in full-resolution pixels. */
+  readonly photo: { readonly width: number; readonly height: number };
+  readonly timingsMs: {
+    readonly resize: number;
+    readonly detect: number;
+    readonly regions: number;
+    readonly landmarks: number;
+  };
 }
 
 /** Grey the padding is filled with: neutral for the detector, unlike black borders. */
@@ -95,9 +107,40 @@ export function assertRawImage(image: RawImage): void {
   }
 }
 
+/** The detector copy as a region of the photo: the whole photo, shrunk. */
+function wholePhotoRegion(small: RawImage, source: Pick<ImageSource, 'width'>): RegionImage {
+  return { image: small, originX: 0, originY: 0, scale: small.width / source.width };
+}
+
+/**
+ * The pixels the landmarks and measures of `boxes` are computed on: the detector copy when it is
+ * fine enough for every face, otherwise one region around all of them decoded at the finest scale
+ * any face needs (see `regions.ts`).
+ */
+export async function regionForFaces(
+  source: ImageSource,
+  small: RawImage,
+  boxes: readonly Box[],
+  config: RegionConfig,
+): Promise<RegionImage> {
+  const whole = wholePhotoRegion(small, source);
+  const plan = planRegion(boxes, source.width, source.height, config);
+  if (plan === null || plan.scale <= whole.scale) return whole;
+  return source.region(plan.rect, plan.scale);
+}
+
+/** `input` as an {@link ImageSource}: a file-backed source as is, pixels in memory wrapped. */
+export function asImageSource(input: RawImage | ImageSource): ImageSource {
+  if ('data' in input) {
+    assertRawImage(input);
+    return rawImageSource(input);
+  }
+  return input;
+}
+
 /**
  * Detects faces on a copy whose longest side is `config.detectMaxSidePx`, keeps the `maxFaces`
- * largest, then computes their landmarks on the full-resolution image.
+ * largest, decodes the region their landmarks and measures need, then computes their landmarks.
  */
 export async function locateFaces(
   models: Pick<Models, 'detector' | 'landmarker'>,
@@ -109,35 +152,37 @@ export async function locateFaces(
     | 'detectRetryPadShare'
     | 'maxFaces'
     | 'landmarkRefinePasses'
+    | 'regionMinIodPx'
   >,
-  image: RawImage,
+  input: RawImage | ImageSource,
 ): Promise<LocateResult> {
-  assertRawImage(image);
+  const source = asImageSource(input);
   let t = performance.now();
-  const { image: small } = await resizeRaw(image, config.detectMaxSidePx);
+  const small = await source.downscaled(config.detectMaxSidePx);
   const resize = elapsedMs(t);
 
   t = performance.now();
   const detections = await detectFaces(models.detector, config, small);
   // Per-axis factors: each side of the small copy was rounded separately.
-  const sx = image.width / small.width;
-  const sy = image.height / small.height;
+  const sx = source.width / small.width;
+  const sy = source.height / small.height;
   const candidates = detections
     .map((d) => {
       const cut = completeCutBox(d.box, small.width, small.height);
       const box = { x: cut.x * sx, y: cut.y * sy, width: cut.width * sx, height: cut.height * sy };
-      return { box, score: d.score, rectAreaPx2: rectAreaPx2(rectFromBox(box, image.width, image.height)) };
+      return { box, score: d.score, rectAreaPx2: rectAreaPx2(rectFromBox(box, source.width, source.height)) };
     })
     .sort((a, b) => b.rectAreaPx2 - a.rectAreaPx2 || b.score - a.score)
     .slice(0, config.maxFaces);
   const detect = elapsedMs(t);
 
   t = performance.now();
-  const landmarks = await models.landmarker.predict(
-    image,
-    candidates.map((c) => c.box),
-    config.landmarkRefinePasses,
-  );
+  const boxes = candidates.map((c) => c.box);
+  const region = await regionForFaces(source, small, boxes, config);
+  const regions = elapsedMs(t);
+
+  t = performance.now();
+  const landmarks = await models.landmarker.predict(region, boxes, config.landmarkRefinePasses);
   const landmarksMs = elapsedMs(t);
 
   const faces: LocatedFace[] = [];
@@ -145,5 +190,10 @@ export async function locateFaces(
     const points = landmarks[i];
     if (points !== undefined) faces.push({ ...c, landmarks: points });
   });
-  return { faces, timingsMs: { resize, detect, landmarks: landmarksMs } };
+  return {
+    faces,
+    region,
+    photo: { width: source.width, height: source.height },
+    timingsMs: { resize, detect, regions, landmarks: landmarksMs },
+  };
 }

@@ -9,6 +9,48 @@ export interface RawImage {
   readonly data: Uint8Array;
 }
 
+/** A rectangle of whole pixels: top-left corner `x, y`, `width × height` pixels. */
+export interface PixelRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Pixels of a region of a photo, possibly downscaled: pixel (u, v) of `image` covers the
+ * full-resolution pixels `originX + [u, u+1) / scale`, `originY + [v, v+1) / scale`.
+ */
+export interface RegionImage {
+  readonly image: RawImage;
+  /** Full-resolution coordinates of the region's top-left corner. */
+  readonly originX: number;
+  readonly originY: number;
+  /** Region pixels per full-resolution pixel, in (0, 1]. */
+  readonly scale: number;
+}
+
+/**
+ * An upright photo whose pixels are decoded on demand, only at the scale a step needs: a small
+ * copy for the detector, then a region around the faces. Implemented over the encoded file
+ * (`lambda/image/source.ts`, JPEG shrink-on-load) or over pixels already in memory.
+ */
+export interface ImageSource {
+  /** Upright width and height in full-resolution pixels. */
+  readonly width: number;
+  readonly height: number;
+  /**
+   * The photo shrunk so that its longer side is `maxSidePx` (each side rounded, at least 1), or
+   * at full resolution when it already fits.
+   */
+  downscaled(maxSidePx: number): Promise<RawImage>;
+  /**
+   * The pixels of `rect` (full-resolution pixels, inside the photo) at `scale` in (0, 1]: the
+   * photo is shrunk to `round(width × scale) × round(height × scale)` and the matching part cut out.
+   */
+  region(rect: PixelRect, scale: number): Promise<RegionImage>;
+}
+
 /** A point in image pixels, origin at the top-left corner, x right, y down. */
 export interface Point {
   readonly x: number;

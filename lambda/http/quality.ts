@@ -5,19 +5,22 @@
 import type { Engine } from '../engine/index.js';
 import type { FaceQuality } from '../engine/types.js';
 import { FaceQualityError } from '../errors.js';
-import type { DecodedImage, ImageLimits } from '../image/decode.js';
+import type { ImageLimits, OpenedImage } from '../image/decode.js';
 import { ENGINE_STAGES, type StageTimingsMs, timeStage } from './request-context.js';
 
 /** What {@link assessPhoto} needs: the image intake, the engine and the intake's limits. */
 export interface QualityPipeline {
-  readonly decode: (bytes: Uint8Array, limits: ImageLimits) => Promise<DecodedImage>;
+  /** Checks the upload's header and opens it for decoding on demand (`openImage`). */
+  readonly open: (bytes: Uint8Array, limits: ImageLimits) => Promise<OpenedImage>;
   readonly engine: Pick<Engine, 'analyze'>;
   readonly limits: ImageLimits;
 }
 
 /**
- * Decodes the photo (stage `decode`) and measures every face in it (stage `analyze`, and the
- * engine's own stages inside it: resize, detect, landmarks, measures).
+ * Opens the photo (stage `decode`: byte and header checks; BMP is decoded whole here) and measures
+ * every face in it (stage `analyze`, and the engine's own stages inside it: resize = the detector's
+ * shrunk copy, decoded with shrink-on-load; detect; regions = the pixels around the faces; landmarks;
+ * measures).
  *
  * @param imageBytes the decrypted photo file.
  * @param timingsMs where the stage timings go.
@@ -30,8 +33,8 @@ export async function assessPhoto(
   pipeline: QualityPipeline,
   timingsMs: StageTimingsMs = {},
 ): Promise<readonly FaceQuality[]> {
-  const decoded = await timeStage(timingsMs, 'decode', () => pipeline.decode(imageBytes, pipeline.limits));
-  const analysis = await timeStage(timingsMs, 'analyze', () => pipeline.engine.analyze(decoded.image));
+  const opened = await timeStage(timingsMs, 'decode', () => pipeline.open(imageBytes, pipeline.limits));
+  const analysis = await timeStage(timingsMs, 'analyze', () => pipeline.engine.analyze(opened.source));
   for (const stage of ENGINE_STAGES) {
     const ms = analysis.timingsMs[stage];
     if (ms !== undefined) timingsMs[stage] = ms;

@@ -13,12 +13,14 @@ import type { ErrorKind } from '../errors.js';
 export type Stage = 'parse' | 'decrypt' | 'decode' | 'analyze' | EngineStage;
 
 /** The engine's own stages inside `analyze`, as its `timingsMs` reports them. */
-export type EngineStage = 'resize' | 'detect' | 'landmarks' | 'measures';
+export type EngineStage = 'resize' | 'detect' | 'verify' | 'regions' | 'landmarks' | 'measures';
 
 /** Every {@link EngineStage}, in pipeline order. */
 export const ENGINE_STAGES: readonly EngineStage[] = Object.freeze([
   'resize',
   'detect',
+  'verify',
+  'regions',
   'landmarks',
   'measures',
 ]);

@@ -1,6 +1,13 @@
 import sharp from 'sharp';
 import type { RawImage } from '../engine/types.js';
 
+/**
+ * Kernel of every shrink of a photo: libvips widens it by the shrink factor, so every source pixel
+ * contributes (area-like, no aliasing), which suits the detector and the measures better than a
+ * sharpening kernel such as lanczos3.
+ */
+export const RESIZE_KERNEL = 'linear';
+
 /** A downscaled copy and the factor that maps original pixels onto it. */
 export interface ResizedImage {
   readonly image: RawImage;
@@ -30,19 +37,27 @@ export async function resizeRaw(image: RawImage, maxSidePx: number): Promise<Res
   const scale = targetLongPx / longPx;
   const width = Math.max(1, Math.round(image.width * scale));
   const height = Math.max(1, Math.round(image.height * scale));
+  return { image: await resizeRawTo(image, width, height), scale };
+}
+
+/**
+ * `image` resampled to exactly `width × height` (no aspect ratio kept) with the linear kernel of
+ * {@link resizeRaw}. Throws RangeError for a size below 1 pixel.
+ */
+export async function resizeRawTo(image: RawImage, width: number, height: number): Promise<RawImage> {
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width >= 1 && height >= 1)) {
+    throw new RangeError(`target size must be whole pixels >= 1, got ${width}×${height}`);
+  }
   const { data, info } = await sharp(image.data, {
     raw: { width: image.width, height: image.height, channels: 3 },
   })
-    .resize(width, height, { fit: 'fill', kernel: 'linear' })
+    .resize(width, height, { fit: 'fill', kernel: RESIZE_KERNEL })
     .raw()
     .toBuffer({ resolveWithObject: true });
   return {
-    image: {
-      width: info.width,
-      height: info.height,
-      channels: 3,
-      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    },
-    scale,
+    width: info.width,
+    height: info.height,
+    channels: 3,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
   };
 }

@@ -34,6 +34,8 @@ export const METRIC_NAMES = Object.freeze({
     analyze: 'AnalyzeLatency',
     resize: 'ResizeLatency',
     detect: 'DetectLatency',
+    verify: 'VerifyLatency',
+    regions: 'RegionsLatency',
     landmarks: 'LandmarksLatency',
     measures: 'MeasuresLatency',
   } satisfies Record<Stage, string>),

@@ -9,7 +9,7 @@ import { createHandler } from '../../lambda/app.js';
 import type { AppConfig } from '../../lambda/config.js';
 import type { Decryptor, EncryptionKeyInfo } from '../../lambda/crypto/index.js';
 import { createDecryptor } from '../../lambda/crypto/index.js';
-import type { RawImage } from '../../lambda/engine/types.js';
+import type { ImageSource, RawImage } from '../../lambda/engine/types.js';
 import type { RunningServer } from '../../lambda/local/server.js';
 import { startServer } from '../../lambda/local/server.js';
 import {
@@ -42,7 +42,7 @@ let decryptor: Decryptor;
 let server: RunningServer;
 let url: string;
 let key: EncryptionKeyInfo;
-const analyzed: RawImage[] = [];
+const analyzed: (RawImage | ImageSource)[] = [];
 
 beforeAll(async () => {
   keyDir = await tempDir('limits-keys');

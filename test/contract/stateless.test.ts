@@ -279,6 +279,7 @@ describe('logs', () => {
       'analyze',
       'resize',
       'detect',
+      'regions',
       'landmarks',
       'measures',
     ]);

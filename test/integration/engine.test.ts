@@ -88,7 +88,7 @@ describe('engine on astronaut.png', () => {
 
   it('reports per-stage timings', async () => {
     const { timingsMs } = await engine.analyze(astronaut);
-    for (const stage of ['resize', 'detect', 'landmarks', 'measures', 'total']) {
+    for (const stage of ['resize', 'detect', 'regions', 'landmarks', 'measures', 'total']) {
       expect(timingsMs[stage]).toBeGreaterThanOrEqual(0);
     }
   });

@@ -7,6 +7,7 @@
  * roughly in 90-180, i.e. about -0.35..+0.45.
  */
 
+import { frameOf, toFramePixels } from '../frame.js';
 import type { Point } from '../types.js';
 import { faceFrame, landmarksUsable } from './pixels/face-frame.js';
 import { LUMA_B, LUMA_G, LUMA_R } from './pixels/luma.js';
@@ -19,14 +20,19 @@ export const BRIGHTNESS_MID_LUMA = 128;
 /** Luma distance from the mid anchor to either end (16 -> -1, 240 -> +1). */
 export const BRIGHTNESS_HALF_RANGE_LUMA = 112;
 
-/** Sum of luma and pixel count inside `polygon`, over in-image pixels only. */
+/**
+ * Sum of luma and pixel count inside `polygon` (full-resolution pixels), over the pixels of
+ * `input.image` (the photo, or the region of it around the face) only.
+ */
 function accumulateLuma(
   input: MeasureInput,
   polygon: readonly Point[],
   acc: { sum: number; count: number },
 ): void {
   const { width, height, data } = input.image;
-  forEachPolygonSpan(polygon, width, height, (y, x0, x1) => {
+  const frame = frameOf(input);
+  const inImage = polygon.map((p) => toFramePixels(frame, p));
+  forEachPolygonSpan(inImage, width, height, (y, x0, x1) => {
     let o = (y * width + x0) * 3;
     let sum = 0;
     for (let x = x0; x < x1; x++) {

@@ -3,6 +3,7 @@
  * of the image, 0), in [0,1]; 1 = face centred. The five-features centre is the area centroid of
  * the landmark hull (`five-features.ts`).
  */
+import { frameOf } from '../frame.js';
 import type { Point } from '../types.js';
 import type { FiveFeatures } from './five-features.js';
 import { fiveFeaturesOf } from './five-features.js';
@@ -21,5 +22,5 @@ export function measureDistance2Center(
   input: MeasureInput,
   features: FiveFeatures = fiveFeaturesOf(input),
 ): number {
-  return distance2centerFrom(features.centre, input.image.width, input.image.height);
+  return distance2centerFrom(features.centre, frameOf(input).widthPx, frameOf(input).heightPx);
 }

@@ -3,6 +3,8 @@
  * the convex hull of the 68 landmarks. Plain polygon geometry on it: area, area centroid, and
  * clipping to the image rectangle (landmarks of a cut-off face lie outside the image).
  */
+
+import { frameOf } from '../frame.js';
 import type { Landmarks68 } from '../landmarks.js';
 import type { Point } from '../types.js';
 import { completeCutFace } from './cut-face.js';
@@ -121,6 +123,6 @@ export function fiveFeatures(
  * squeezes them toward the visible part; a face inside the image keeps its landmarks as they are.
  */
 export function fiveFeaturesOf(input: MeasureInput): FiveFeatures {
-  const { width, height } = input.image;
+  const { widthPx: width, heightPx: height } = frameOf(input);
   return fiveFeatures(completeCutFace(input.landmarks, width, height), width, height);
 }

@@ -27,6 +27,7 @@
  * count as usual, and the mouth-gap cue (which needs "darker than skin") is off. So visibility is
  * only what can be seen: as a face goes black its parts fade to 0 (occluded), never to a default 1.
  */
+import { frameOf } from '../frame.js';
 import type { Landmarks68 } from '../landmarks.js';
 import type { Occlusion, Point } from '../types.js';
 import { clipToRect } from './five-features.js';
@@ -229,6 +230,7 @@ function medianLuma(regions: readonly RgbSamples[]): number {
 export function measureOcclusion(input: MeasureInput): Occlusion {
   if (!landmarksUsable(input.landmarks)) throw new RangeError('occlusion needs 68 finite landmarks');
   const frame = faceFrame(input.landmarks);
+  const photo = frameOf(input);
   const parts = partRegions(input.landmarks, frame);
   const reference = skinReferenceRegions(input.landmarks, frame);
   const iod = frame.interOcularPx;
@@ -245,7 +247,7 @@ export function measureOcclusion(input: MeasureInput): Occlusion {
   const crop =
     bounds === null
       ? null
-      : resampleRegion(input.image, bounds, OCCLUSION_CANONICAL_IOD_PX / frame.interOcularPx);
+      : resampleRegion(input.image, bounds, OCCLUSION_CANONICAL_IOD_PX / frame.interOcularPx, input.frame);
   if (crop === null) return NOTHING_IN_IMAGE;
   const origin = { x: crop.originX, y: crop.originY };
   const toCrop = (polygon: readonly Point[]): Point[] => mapPolygon(polygon, origin, crop.scale);
@@ -294,7 +296,7 @@ export function measureOcclusion(input: MeasureInput): Occlusion {
       }
       pixels += x1 - x0;
     });
-    const { areaPx2, share: inImage } = areaInImage(part.polygon, input.image.width, input.image.height);
+    const { areaPx2, share: inImage } = areaInImage(part.polygon, photo.widthPx, photo.heightPx);
     const share = pixels === 0 ? 0 : clamp01((visible / pixels) * structure[part.name] * inImage);
     result[part.name] = share;
     weighted += share * areaPx2;

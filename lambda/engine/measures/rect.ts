@@ -3,6 +3,7 @@
  * `left`/`top` are the first column/row inside the box, `right`/`bottom` its far edges
  * (so `right − left` is the width), all within `[0, width] × [0, height]`.
  */
+import { frameOf } from '../frame.js';
 import type { Rect } from '../types.js';
 import type { Box, MeasureInput } from './types.js';
 
@@ -25,5 +26,5 @@ export function rectAreaPx2(rect: Rect): number {
 
 /** `rect` of one face. */
 export function measureRect(input: MeasureInput): Rect {
-  return rectFromBox(input.box, input.image.width, input.image.height);
+  return rectFromBox(input.box, frameOf(input).widthPx, frameOf(input).heightPx);
 }

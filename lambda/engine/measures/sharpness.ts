@@ -54,7 +54,7 @@ export function sharpnessFromBlur(blur: number): number {
  */
 export function faceBlurAmount(input: MeasureInput): number {
   const { region, iodPx } = sharpnessRegion(input);
-  const crop = resampleRegion(input.image, region, SHARPNESS_CANONICAL_IOD_PX / iodPx);
+  const crop = resampleRegion(input.image, region, SHARPNESS_CANONICAL_IOD_PX / iodPx, input.frame);
   if (crop === null) return 1;
   const n = crop.width * crop.height;
   const luma = new Float32Array(n);

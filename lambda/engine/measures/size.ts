@@ -1,6 +1,7 @@
 /**
  * Contract: size = area of the five features inside the image / image area, in [0,1].
  */
+import { frameOf } from '../frame.js';
 import type { FiveFeatures } from './five-features.js';
 import { fiveFeaturesOf } from './five-features.js';
 import type { MeasureInput } from './types.js';
@@ -14,5 +15,5 @@ export function sizeFrom(visibleAreaPx2: number, imageWidthPx: number, imageHeig
 
 /** size of one face, in [0,1]. Pass `features` to reuse an already computed hull. */
 export function measureSize(input: MeasureInput, features: FiveFeatures = fiveFeaturesOf(input)): number {
-  return sizeFrom(features.visibleAreaPx2, input.image.width, input.image.height);
+  return sizeFrom(features.visibleAreaPx2, frameOf(input).widthPx, frameOf(input).heightPx);
 }

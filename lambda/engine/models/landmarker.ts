@@ -6,7 +6,7 @@ import type { Tensor2D } from '@tensorflow/tfjs-core';
 import type { Landmarks68 } from '../landmarks.js';
 import { LANDMARK_COUNT } from '../landmarks.js';
 import type { Box } from '../measures/types.js';
-import type { Point, RawImage } from '../types.js';
+import type { Point, RegionImage } from '../types.js';
 import type { TfRuntime } from './backend.js';
 import { fromFaceApiTensor, toFaceApiTensor } from './backend.js';
 import type { Square } from './crop.js';
@@ -30,11 +30,12 @@ export const LANDMARK_REFINE_SCALE = 1.3;
 
 export interface Landmarker {
   /**
-   * The 68 landmarks of each box, in `image` pixels (points may lie outside it): one pass on a crop
-   * around the box, then `refinePasses` passes on crops around the previous landmarks.
-   * Creates no lasting tensors.
+   * The 68 landmarks of each box (full-resolution pixels, like the boxes; points may lie outside
+   * the photo): one pass on a crop around the box, then `refinePasses` passes on crops around the
+   * previous landmarks. The crops are sampled from `region`, which must hold them wherever they
+   * lie inside the photo. Creates no lasting tensors.
    */
-  predict(image: RawImage, boxes: readonly Box[], refinePasses?: number): Promise<Landmarks68[]>;
+  predict(region: RegionImage, boxes: readonly Box[], refinePasses?: number): Promise<Landmarks68[]>;
   dispose(): void;
 }
 
@@ -44,14 +45,22 @@ export async function loadLandmarker(runtime: TfRuntime, modelsDir: string): Pro
   const net = new faceapi.FaceLandmark68Net();
   await net.loadFromDisk(modelsDir);
 
-  async function run(image: RawImage, squares: readonly Square[]): Promise<Landmarks68[]> {
+  async function run(region: RegionImage, squares: readonly Square[]): Promise<Landmarks68[]> {
+    const { originX, originY, scale } = region;
     const output = tf.tidy(() => {
       const crops = squares.map((square) =>
-        tf.tensor3d(sampleSquare(image, square, LANDMARK_INPUT_PX), [
-          LANDMARK_INPUT_PX,
-          LANDMARK_INPUT_PX,
-          3,
-        ]),
+        tf.tensor3d(
+          sampleSquare(
+            region.image,
+            {
+              x: (square.x - originX) * scale,
+              y: (square.y - originY) * scale,
+              sizePx: square.sizePx * scale,
+            },
+            LANDMARK_INPUT_PX,
+          ),
+          [LANDMARK_INPUT_PX, LANDMARK_INPUT_PX, 3],
+        ),
       );
       // Square 112-px inputs: face-api neither pads nor resizes them, and returns [x0, y0, x1, ...]
       // relative to each crop.
@@ -77,15 +86,19 @@ export async function loadLandmarker(runtime: TfRuntime, modelsDir: string): Pro
     });
   }
 
-  async function predict(image: RawImage, boxes: readonly Box[], refinePasses = 1): Promise<Landmarks68[]> {
+  async function predict(
+    region: RegionImage,
+    boxes: readonly Box[],
+    refinePasses = 1,
+  ): Promise<Landmarks68[]> {
     if (boxes.length === 0) return [];
     let landmarks = await run(
-      image,
+      region,
       boxes.map((box) => squareAround(box, LANDMARK_CROP_SHIFT_DOWN)),
     );
     for (let pass = 0; pass < refinePasses; pass++) {
       landmarks = await run(
-        image,
+        region,
         landmarks.map((points) => squareAroundPoints(points, LANDMARK_REFINE_SCALE)),
       );
     }

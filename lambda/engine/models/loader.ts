@@ -58,7 +58,9 @@ export async function loadModels(
       data: new Uint8Array(WARM_UP_SIDE_PX * WARM_UP_SIDE_PX * 3),
     };
     await detector.predict(blank, { minScore: 1, iouThreshold: 0.5 });
-    await landmarker.predict(blank, [{ x: 8, y: 8, width: 48, height: 48 }]);
+    await landmarker.predict({ image: blank, originX: 0, originY: 0, scale: 1 }, [
+      { x: 8, y: 8, width: 48, height: 48 },
+    ]);
     warmUpMs = performance.now() - warmStart;
   }
   const loaded = { detector, landmarker };

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { type ApiHandler, createHandler } from '../../../lambda/app.js';
 import { loadConfig } from '../../../lambda/config.js';
 import { createDecryptor, encryptImage } from '../../../lambda/crypto/index.js';
-import type { FaceQuality, RawImage } from '../../../lambda/engine/types.js';
+import type { FaceQuality, ImageSource, RawImage } from '../../../lambda/engine/types.js';
 import { localContext, toApiGatewayEvent } from '../../../lambda/local/event.js';
 import { METRIC_NAMES, METRICS_NAMESPACE } from '../../../lambda/observability/metrics.js';
 import { removeDir, tempDir } from '../../contract/support.js';
@@ -22,7 +22,7 @@ let photo: Buffer;
 let encrypted: string;
 const lines: string[] = [];
 /** What the scripted engine answers next. */
-let engineAnswer: (image: RawImage) => Promise<readonly FaceQuality[]>;
+let engineAnswer: (image: RawImage | ImageSource) => Promise<readonly FaceQuality[]>;
 
 beforeAll(async () => {
   keyDir = await tempDir('app-keys');
@@ -66,7 +66,7 @@ async function invoke(event: APIGatewayProxyEvent) {
 
 describe('createHandler', () => {
   it('runs parse → decrypt → decode → analyze and answers the faces with the API Gateway request id', async () => {
-    let seen: RawImage | undefined;
+    let seen: RawImage | ImageSource | undefined;
     engineAnswer = async (image) => {
       seen = image;
       return [FACE];

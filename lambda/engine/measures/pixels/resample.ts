@@ -1,6 +1,7 @@
 /** Area-averaged resampling of an image region onto a smaller grid (never enlarges). */
+import { wholeImageFrame } from '../../frame.js';
 import type { RawImage } from '../../types.js';
-import type { Box } from '../types.js';
+import type { Box, ImageFrame } from '../types.js';
 
 /** A resampled RGB crop: crop pixel (u, v) covers image pixels `origin + [u, u+1) / scale`. */
 export interface RgbCrop {
@@ -34,14 +35,28 @@ function cellStarts(sourceLength: number, destLength: number): Int32Array {
 }
 
 /**
- * Resamples `region` (clipped to the image) so that it is `scale` times its size, by averaging
- * every source pixel into exactly one destination cell. `scale` above 1 is treated as 1.
- * Returns null when the region misses the image. Reads only the region's pixels.
+ * Resamples `region` (full-resolution pixels, clipped to the image) so that it is `scale` times its
+ * full-resolution size, by averaging every source pixel into exactly one destination cell. `image`
+ * covers `frame` of the photo (default: the whole photo at full resolution); a scale finer than
+ * the image's own is treated as the image's own (never enlarges). Returns null when the region
+ * misses the image. Reads only the region's pixels.
  */
-export function resampleRegion(image: RawImage, region: Box, scale: number): RgbCrop | null {
-  const clipped = clipBox(region, image.width, image.height);
+export function resampleRegion(
+  image: RawImage,
+  region: Box,
+  scale: number,
+  frame: ImageFrame = wholeImageFrame(image),
+): RgbCrop | null {
+  const f = frame.scale;
+  const inImage = {
+    x: (region.x - frame.originX) * f,
+    y: (region.y - frame.originY) * f,
+    width: region.width * f,
+    height: region.height * f,
+  };
+  const clipped = clipBox(inImage, image.width, image.height);
   if (clipped === null) return null;
-  const s = Number.isFinite(scale) && scale > 0 ? Math.min(scale, 1) : 1;
+  const s = Number.isFinite(scale) && scale > 0 ? Math.min(scale / f, 1) : 1;
   const width = Math.max(1, Math.round(clipped.width * s));
   const height = Math.max(1, Math.round(clipped.height * s));
   const xs = cellStarts(clipped.width, width);
@@ -83,9 +98,9 @@ export function resampleRegion(image: RawImage, region: Box, scale: number): Rgb
   return {
     width,
     height,
-    originX: clipped.x,
-    originY: clipped.y,
-    scale: width / clipped.width,
+    originX: frame.originX + clipped.x / f,
+    originY: frame.originY + clipped.y / f,
+    scale: (width / clipped.width) * f,
     rgb,
   };
 }
