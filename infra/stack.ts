@@ -54,6 +54,8 @@ export class FaceQualityStack extends Stack {
       MODELS_DIR: models.modelsDir,
       WASM_DIR: runtime.wasmDir,
       LOG_LEVEL: settings.logLevel,
+      // Powertools' Tracer follows the function's active tracing.
+      TRACING: String(settings.tracing),
     };
     if (this.keys.previousRsaKeys.length > 0) {
       environment.KMS_RSA_PREVIOUS_KEY_ARNS = this.keys.previousRsaKeys.map((k) => k.keyArn).join(',');

@@ -3,12 +3,17 @@
  * separately tested core:
  *
  * outer handler (every route):
- *   http-header-normalizer → request context (request id, clock) → [router] →
- *   on the way out: CORS headers (when configured) → log + EMF metrics;
- *   on error: error responder (ERROR_TABLE) → CORS → log + metrics → http-error-handler (backstop)
+ *   [Powertools: X-Ray segment (when TRACING) → Lambda context on every log line → cold-start
+ *   metric] → http-header-normalizer → request context (request id, clock) → [router] →
+ *   on the way out: CORS headers (when configured) → request log line, metrics and trace
+ *   annotations → [Powertools: metrics published as EMF → log keys reset → segment closed];
+ *   on error: error responder (ERROR_TABLE) → CORS → the same way out → http-error-handler (backstop)
  * `POST /quality/face/stateless`: parse form → decrypt → decode → analyze → 200 / 4000
  * `GET /quality/face/encryption-key`: the public key clients encrypt with
  */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpErrorHandler from '@middy/http-error-handler';
@@ -29,18 +34,18 @@ import { requestContextMiddleware, requestState } from './http/request-context.j
 import { jsonResponse, REQUEST_ID_HEADER, successResponse } from './http/responses.js';
 import { createRouter, type RouteHandler } from './http/router.js';
 import { openImage } from './image/decode.js';
-import type { LineSink } from './observability/logger.js';
-import { createLogger, parseLogLevel, stdoutSink } from './observability/logger.js';
-import { SERVICE_NAME } from './observability/metrics.js';
-import { observabilityMiddleware } from './observability/middleware.js';
+import { createLogger, parseLogLevel } from './observability/logger.js';
+import { createMetrics, SERVICE_NAME } from './observability/metrics.js';
+import { requestObservabilityMiddleware } from './observability/middleware.js';
+import { loadTracer, type Tracer } from './observability/tracer.js';
 
 /** What the handler needs; built once per process by {@link initDependencies}. */
 export interface AppDependencies {
   readonly config: AppConfig;
   readonly engine: Pick<Engine, 'analyze'>;
   readonly decryptor: Pick<Decryptor, 'decryptImage' | 'publicKeyInfo'>;
-  /** Where log and EMF lines go; default stdout. Tests capture them here. */
-  readonly logSink?: LineSink;
+  /** Present when `config.tracing` is on (loaded by {@link initDependencies}). */
+  readonly tracer?: Tracer;
 }
 
 export type ApiHandler = MiddyfiedHandler<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
@@ -92,8 +97,10 @@ function routeHandlers(deps: AppDependencies): {
  * Pure composition: no I/O happens here, so tests build it with real or failing dependencies.
  */
 export function createHandler(deps: AppDependencies): ApiHandler {
-  const sink = deps.logSink ?? stdoutSink;
-  const logger = createLogger({ level: parseLogLevel(deps.config.logLevel), service: SERVICE_NAME, sink });
+  // Powertools writes to stdout/stderr, as Lambda expects; tests capture those streams.
+  const logger = createLogger({ level: parseLogLevel(deps.config.logLevel), service: SERVICE_NAME });
+  const metrics = createMetrics(logger);
+  const { tracer } = deps;
   const { stateless, encryptionKey, preflight } = routeHandlers(deps);
   const corsEnabled = deps.config.allowedOrigins.length > 0;
   const router = createRouter(
@@ -108,10 +115,15 @@ export function createHandler(deps: AppDependencies): ApiHandler {
         logger: false,
         fallbackMessage: JSON.stringify({ code: ERROR_TABLE.INTERNAL.code, message: INTERNAL_MESSAGE }),
       }),
-    )
+    );
+  // The answer is already in the logs and metrics: keep it out of the trace.
+  if (tracer !== undefined) handler.use(captureLambdaHandler(tracer, { captureResponse: false }));
+  handler
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(httpHeaderNormalizer())
     .use(requestContextMiddleware())
-    .use(observabilityMiddleware({ logger, metricsSink: sink }));
+    .use(requestObservabilityMiddleware({ logger, metrics, ...(tracer === undefined ? {} : { tracer }) }));
   if (corsEnabled) {
     handler.use(
       httpCors({
@@ -126,20 +138,22 @@ export function createHandler(deps: AppDependencies): ApiHandler {
   return handler.use(errorResponderMiddleware()).handler(router);
 }
 
-/** The engine and the decryptor, ready to serve. */
+/** The engine and the decryptor, ready to serve, and the tracer when tracing is on. */
 export interface LoadedDependencies {
   readonly engine: Engine;
   readonly decryptor: Decryptor;
+  readonly tracer?: Tracer;
 }
 
 /**
- * Loads the engine (models, backend, warm-up inference) and the decryptor (keys) once, in
- * parallel. On Lambda this runs during init, outside any request.
+ * Loads the engine (models, backend, warm-up inference), the decryptor (keys) and, when tracing
+ * is on, the tracer once, in parallel. On Lambda this runs during init, outside any request.
  */
 export async function initDependencies(config: AppConfig): Promise<AppDependencies & LoadedDependencies> {
-  const [engine, decryptor] = await Promise.all([
+  const [engine, decryptor, tracer] = await Promise.all([
     createEngine(engineOptions(config)),
     createDecryptor(config.keys, config.limits),
+    loadTracer(config.tracing, SERVICE_NAME),
   ]);
-  return { config, engine, decryptor };
+  return { config, engine, decryptor, ...(tracer === undefined ? {} : { tracer }) };
 }

@@ -50,8 +50,13 @@ export interface AppConfig {
   readonly detectMaxSidePx: number;
   /** Lowest detector score that counts as a face, in [0,1]. */
   readonly minDetectionScore: number;
-  /** `debug` | `info` | `warn` | `error`. */
+  /** `debug` | `info` | `warn` | `error` | `silent`. */
   readonly logLevel: string;
+  /**
+   * X-Ray tracing through Powertools' Tracer (`TRACING=true`; the stack sets it with the function's
+   * active tracing). Off by default: without an X-Ray daemon there is nothing to send traces to.
+   */
+  readonly tracing: boolean;
   /**
    * Origins allowed to call the API from a browser (`ALLOWED_ORIGINS`, comma-separated; `*` allows
    * any). Empty: no CORS headers at all, so browsers on other origins are refused.
@@ -95,6 +100,14 @@ function list(env: NodeJS.ProcessEnv, name: string): readonly string[] {
   );
 }
 
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new Error(`Environment variable ${name} must be true or false, got "${env[name]}"`);
+}
+
 function str(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const raw = env[name]?.trim();
   return raw === undefined || raw === '' ? undefined : raw;
@@ -134,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     detectMaxSidePx: num(env, 'DETECT_MAX_SIDE_PX', 640),
     minDetectionScore: num(env, 'MIN_DETECTION_SCORE', 0.5),
     logLevel: str(env, 'LOG_LEVEL') ?? 'info',
+    tracing: bool(env, 'TRACING', false),
     allowedOrigins: list(env, 'ALLOWED_ORIGINS'),
     localPort: num(env, 'PORT', DEFAULT_LOCAL_PORT),
   });

@@ -13,6 +13,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createHandler, initDependencies } from '../lambda/app.js';
 import { loadConfig } from '../lambda/config.js';
 import { localContext } from '../lambda/local/event.js';
+import { redirectJsonLines } from '../lambda/observability/output.js';
 
 const [eventFile] = process.argv.slice(2);
 if (eventFile === undefined || eventFile === '--help' || eventFile === '-h') {
@@ -22,11 +23,14 @@ if (eventFile === undefined || eventFile === '--help' || eventFile === '-h') {
 
 const event = JSON.parse(await readFile(eventFile, 'utf8')) as APIGatewayProxyEvent;
 const deps = await initDependencies(loadConfig());
-const handler = createHandler({ ...deps, logSink: (line) => process.stderr.write(`${line}\n`) });
+const handler = createHandler(deps);
+// Powertools writes logs and metrics to stdout: move them to stderr so stdout carries the result alone.
+const restoreOutput = redirectJsonLines((line) => process.stderr.write(`${line}\n`));
 const requestId = event.requestContext?.requestId ?? randomUUID();
 const startedMs = performance.now();
 const result = await handler(event, localContext(requestId));
 const elapsedMs = performance.now() - startedMs;
+restoreOutput();
 
 let body: unknown = result.body;
 try {

@@ -14,10 +14,12 @@ import { createHandler, initDependencies } from '../app.js';
 import { type AppConfig, loadConfig } from '../config.js';
 import { FaceQualityError } from '../errors.js';
 import { errorResponse } from '../http/error-responder.js';
+import { OPENAPI_PATH } from '../http/openapi.js';
 import { ENCRYPTION_KEY_PATH, STATELESS_PATH } from '../http/router.js';
-import { createLogger, type LineSink, type Logger, parseLogLevel } from '../observability/logger.js';
+import { createLogger, type Logger, parseLogLevel } from '../observability/logger.js';
 import { SERVICE_NAME } from '../observability/metrics.js';
 import { checkContentLength, localContext, toApiGatewayEvent } from './event.js';
+import { createWebRoutes } from './web-routes.js';
 
 /** The handler shape the server calls: the app's handler, or a test's own composition. */
 export type LocalHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -31,8 +33,6 @@ export interface StartServerOptions {
   readonly config?: AppConfig;
   /** Handler to call; default `createHandler(await initDependencies(config))`. */
   readonly handler?: LocalHandler;
-  /** Where log and metric lines go (the default handler's and the server's own); default stdout. */
-  readonly logSink?: LineSink;
 }
 
 export interface RunningServer {
@@ -159,17 +159,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   if (handler === undefined) {
     const deps = await initDependencies(config);
     dispose = () => deps.engine.dispose();
-    handler = createHandler(options.logSink === undefined ? deps : { ...deps, logSink: options.logSink });
+    handler = createHandler(deps);
   }
-  const logger = createLogger({
-    level: parseLogLevel(config.logLevel),
-    service: SERVICE_NAME,
-    ...(options.logSink === undefined ? {} : { sink: options.logSink }),
-  });
+  const logger = createLogger({ level: parseLogLevel(config.logLevel), service: SERVICE_NAME });
   const invoke = handler;
   const { maxBodyBytes } = config.limits;
 
+  const web = createWebRoutes();
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // The page, its assets and /openapi.json (web-routes.ts); everything else is the API's.
+    if (await web.handle(req, res)) return;
     const refusal = checkContentLength(req.method ?? 'GET', req.headers, maxBodyBytes);
     if (refusal !== undefined) {
       sendTransportError(res, refusal, logger);
@@ -227,6 +226,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 export function usage(url: string, keyDir: string): string {
   return [
     `face-quality local server listening on ${url} (local key pair in ${resolve(keyDir)})`,
+    '',
+    `Try it in a browser: ${url}/   (OpenAPI document: ${url}${OPENAPI_PATH})`,
     '',
     'Public key clients encrypt with:',
     `  curl -s ${url}${ENCRYPTION_KEY_PATH}`,

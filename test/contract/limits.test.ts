@@ -12,6 +12,7 @@ import { createDecryptor } from '../../lambda/crypto/index.js';
 import type { ImageSource, RawImage } from '../../lambda/engine/types.js';
 import type { RunningServer } from '../../lambda/local/server.js';
 import { startServer } from '../../lambda/local/server.js';
+import { redirectJsonLines } from '../../lambda/observability/output.js';
 import {
   type Answer,
   encrypt,
@@ -35,7 +36,9 @@ const ORIGIN = 'https://app.example.com';
 /** What the failing engine throws: nothing of it may reach the client. */
 const ENGINE_FAILURE = 'wasm backend crashed reading /opt/models/ssd_mobilenetv1';
 
+/** Every log and metric line the server and the handler write (Powertools writes to stdout/stderr). */
 const logLines: string[] = [];
+let stopCapture: () => void = () => undefined;
 let keyDir: string;
 let config: AppConfig;
 let decryptor: Decryptor;
@@ -45,6 +48,7 @@ let key: EncryptionKeyInfo;
 const analyzed: (RawImage | ImageSource)[] = [];
 
 beforeAll(async () => {
+  stopCapture = redirectJsonLines((line) => logLines.push(line));
   keyDir = await tempDir('limits-keys');
   config = testConfig(keyDir, {
     MAX_BODY_BYTES: String(MAX_BODY_BYTES),
@@ -62,14 +66,14 @@ beforeAll(async () => {
     config,
     engine: failingEngine,
     decryptor,
-    logSink: (l) => logLines.push(l),
   });
-  server = await startServer({ port: 0, config, handler, logSink: (l) => logLines.push(l) });
+  server = await startServer({ port: 0, config, handler });
   url = `${server.url}${STATELESS}`;
   key = await fetchKey(server.url);
 });
 
 afterAll(async () => {
+  stopCapture();
   await server.close();
   await removeDir(keyDir);
 });
@@ -167,9 +171,8 @@ describe('CORS (ALLOWED_ORIGINS set)', () => {
       config: { ...config, allowedOrigins: [] },
       engine: { analyze: async () => ({ faces: [], timingsMs: {} }) },
       decryptor,
-      logSink: () => undefined,
     });
-    const plain = await startServer({ port: 0, config, handler, logSink: () => undefined });
+    const plain = await startServer({ port: 0, config, handler });
     try {
       const answer = await getJson(`${plain.url}${KEY}`, { headers: { origin: ORIGIN } });
       expect(answer.status).toBe(200);

@@ -7,6 +7,7 @@ import type { EncryptionKeyInfo } from '../../lambda/crypto/index.js';
 import { ensureLocalKeyPair, rsaKeyInfo } from '../../lambda/crypto/index.js';
 import type { RunningServer } from '../../lambda/local/server.js';
 import { startServer } from '../../lambda/local/server.js';
+import { redirectJsonLines } from '../../lambda/observability/output.js';
 import { readFixture } from '../helpers/fixtures.js';
 import {
   type Answer,
@@ -25,7 +26,9 @@ import {
   testConfig,
 } from './support.js';
 
+/** Every log and metric line the server and the handler write (Powertools writes to stdout/stderr). */
 const logLines: string[] = [];
+let stopCapture: () => void = () => undefined;
 let server: RunningServer;
 let url: string;
 let key: EncryptionKeyInfo;
@@ -37,9 +40,10 @@ let astronautPlainBase64: string;
 let astronautAnswer: Answer;
 
 beforeAll(async () => {
+  stopCapture = redirectJsonLines((line) => logLines.push(line));
   keyDir = await tempDir('contract-keys');
   otherKeyDir = await tempDir('contract-other-keys');
-  server = await startServer({ port: 0, config: testConfig(keyDir), logSink: (line) => logLines.push(line) });
+  server = await startServer({ port: 0, config: testConfig(keyDir) });
   url = `${server.url}${STATELESS}`;
   key = await fetchKey(server.url);
   const astronaut = await readFixture('astronaut.png');
@@ -49,6 +53,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  stopCapture();
   await server.close();
   await removeDir(keyDir);
   await removeDir(otherKeyDir);

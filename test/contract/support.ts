@@ -13,6 +13,7 @@ import type { AppConfig } from '../../lambda/config.js';
 import { loadConfig } from '../../lambda/config.js';
 import type { EncryptionKeyInfo } from '../../lambda/crypto/index.js';
 import { encryptImage } from '../../lambda/crypto/index.js';
+import { createResponseValidator, type ResponseValidator } from '../helpers/openapi.js';
 
 export const STATELESS = '/quality/face/stateless';
 export const KEY = '/quality/face/encryption-key';
@@ -39,8 +40,27 @@ export interface Answer {
   readonly json: Record<string, unknown>;
 }
 
-async function answer(response: Response): Promise<Answer> {
+let validator: ResponseValidator | undefined;
+
+/**
+ * Checks an answer against the committed OpenAPI document (`openapi.json`) and throws when it is
+ * not documented there: every answer of the contract tests passes through here, so the code and
+ * the document cannot drift apart.
+ */
+export function expectDocumented(
+  method: string,
+  url: string,
+  status: number,
+  contentType: string | null,
+  body: string,
+): void {
+  validator ??= createResponseValidator();
+  validator.check({ method, path: new URL(url).pathname, status, contentType, body });
+}
+
+async function answer(response: Response, method: string): Promise<Answer> {
   const text = await response.text();
+  expectDocumented(method, response.url, response.status, response.headers.get('content-type'), text);
   let json: Record<string, unknown> = {};
   try {
     json = JSON.parse(text);
@@ -51,12 +71,12 @@ async function answer(response: Response): Promise<Answer> {
 }
 
 export async function getJson(url: string, init?: RequestInit): Promise<Answer> {
-  return answer(await fetch(url, init));
+  return answer(await fetch(url, init), init?.method ?? 'GET');
 }
 
 /** POSTs `body` with `contentType`. */
 export async function post(url: string, body: string | Uint8Array, contentType: string): Promise<Answer> {
-  return answer(await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body }));
+  return answer(await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body }), 'POST');
 }
 
 /** POSTs `encrypted_image` properly URL-encoded. */
@@ -136,7 +156,21 @@ export function rawRequest(
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
       res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8'), continued });
+        const text = Buffer.concat(parts).toString('utf8');
+        try {
+          expectDocumented(
+            options.method,
+            url,
+            res.statusCode ?? 0,
+            res.headers['content-type'] ?? null,
+            text,
+          );
+        } catch (e) {
+          reject(e);
+          req.destroy();
+          return;
+        }
+        resolve({ status: res.statusCode ?? 0, text, continued });
         // A refused upload is never sent: drop the half-open request.
         req.destroy();
       });

@@ -14,7 +14,15 @@ import { ESM_BANNER } from '../../infra/constructs/face-function.js';
 import { readSettings } from '../../infra/settings.js';
 import { findStagedAssets, LAMBDA_UNZIPPED_LIMIT_BYTES } from '../../infra/staged-assets.js';
 import { ERROR_TABLE } from '../../lambda/http/error-table.js';
-import { METRIC_NAMES, METRICS_NAMESPACE } from '../../lambda/observability/metrics.js';
+import { createLogger } from '../../lambda/observability/logger.js';
+import {
+  createMetrics,
+  METRIC_NAMES,
+  METRICS_NAMESPACE,
+  recordRequestMetrics,
+  SERVICE_NAME,
+} from '../../lambda/observability/metrics.js';
+import { redirectJsonLines } from '../../lambda/observability/output.js';
 import { removeSynthesized, type Synthesized, synth } from './synth.js';
 
 const SYNTH_TIMEOUT_MS = 300_000;
@@ -78,6 +86,7 @@ describe('default deployment (real bundling, arm64)', () => {
           MODELS_DIR: '/opt/models',
           WASM_DIR: '/opt/wasm',
           LOG_LEVEL: 'info',
+          TRACING: 'false',
         }),
       },
     });
@@ -208,6 +217,32 @@ describe('default deployment (real bundling, arm64)', () => {
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
   });
 
+  test('the InternalErrors alarm watches exactly the metric Powertools emits for a 5xx answer', () => {
+    const alarm = Object.values(s.template.findResources('AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties)
+      .find((a) => a.MetricName === METRIC_NAMES.internalErrors);
+    const emitted: Record<string, unknown>[] = [];
+    const stop = redirectJsonLines((line) => emitted.push(JSON.parse(line) as Record<string, unknown>));
+    try {
+      const metrics = createMetrics(createLogger({ level: 'warn', service: SERVICE_NAME }));
+      recordRequestMetrics(metrics, { totalMs: 3, stageMs: {}, resultCode: 500, status: 500 });
+      metrics.publishStoredMetrics();
+    } finally {
+      stop();
+    }
+    type Directive = { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] };
+    const doc = emitted.find((d) => alarm?.MetricName in d);
+    const directive = (doc?._aws as { CloudWatchMetrics: Directive[] } | undefined)?.CloudWatchMetrics.find(
+      (d) => d.Metrics.some((m) => m.Name === alarm?.MetricName),
+    );
+    // CloudWatch matches a metric by namespace, name and the exact set of dimensions.
+    expect(directive?.Namespace).toBe(alarm?.Namespace);
+    const alarmDimensions = (alarm?.Dimensions as { Name: string; Value: string }[]) ?? [];
+    expect(directive?.Dimensions).toContainEqual(alarmDimensions.map((d) => d.Name));
+    for (const { Name, Value } of alarmDimensions) expect(doc?.[Name]).toBe(Value);
+    expect(doc?.[String(alarm?.MetricName)]).toBe(1);
+  });
+
   test('outputs give the API URL, the key ARN and the command to fetch the public key', () => {
     const outputs = s.template.findOutputs('*');
     expect(Object.keys(outputs)).toEqual(
@@ -263,6 +298,7 @@ describe('every option switched on (template only)', () => {
           KMS_RSA_PREVIOUS_KEY_ARNS: getAtt(old),
           KMS_SYMMETRIC_KEY_ARNS: getAtt(symmetric),
           ALLOWED_ORIGINS: 'https://app.example.com',
+          TRACING: 'true',
         }),
       },
     });

@@ -21,9 +21,23 @@ import { findStagedAssets } from '../../infra/staged-assets.js';
 import { type EncryptionKeyInfo, encryptImage } from '../../lambda/crypto/index.js';
 import { toApiGatewayEvent } from '../../lambda/local/event.js';
 import { REPO_ROOT } from '../../layers/build-layers.js';
+import { createResponseValidator } from '../helpers/openapi.js';
 import { removeSynthesized, type Synthesized, synth } from './synth.js';
 
 const SETUP_TIMEOUT_MS = 300_000;
+const openApi = createResponseValidator();
+
+/** Checks a staged answer against openapi.json. */
+function expectDocumented(method: string, path: string, response: APIGatewayProxyResult): void {
+  const contentType = response.headers?.['content-type'];
+  openApi.check({
+    method,
+    path,
+    status: response.statusCode,
+    contentType: typeof contentType === 'string' ? contentType : null,
+    body: response.body,
+  });
+}
 const INVOKE_TIMEOUT_MS = 60_000;
 
 /** A staged function running in a child process, invoked one event at a time. */
@@ -167,6 +181,7 @@ describe('the staged function with its staged layers (x86_64)', () => {
       });
       const response = await fn.invoke(event, 'staged-get-1');
       expect(response.statusCode).toBe(200);
+      expectDocumented('GET', '/quality/face/encryption-key', response);
       keyInfo = JSON.parse(response.body) as EncryptionKeyInfo;
       expect(keyInfo.public_key_pem).toContain('BEGIN PUBLIC KEY');
     },
@@ -190,6 +205,7 @@ describe('the staged function with its staged layers (x86_64)', () => {
         requestId: 'staged-post-1',
       });
       const response = await fn.invoke(event, 'staged-post-1');
+      expectDocumented('POST', '/quality/face/stateless', response);
       const answer = JSON.parse(response.body) as { code: number; faces?: unknown[]; request_id: string };
       expect({ status: response.statusCode, code: answer.code, faces: answer.faces?.length }).toEqual({
         status: 200,

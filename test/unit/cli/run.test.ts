@@ -15,6 +15,7 @@ import type { Decryptor } from '../../../lambda/crypto/index.js';
 import { createDecryptor } from '../../../lambda/crypto/index.js';
 import type { RawImage } from '../../../lambda/engine/types.js';
 import { type RunningServer, startServer } from '../../../lambda/local/server.js';
+import { redirectJsonLines } from '../../../lambda/observability/output.js';
 import { removeDir, tempDir } from '../../contract/support.js';
 import { fixturePath } from '../../helpers/fixtures.js';
 import { SAMPLE_FACE } from '../../helpers/sample-face.js';
@@ -30,15 +31,20 @@ let disposed = 0;
 /** The scripted engine: a face in 512 px wide images, none in others. */
 const analyze = async (image: RawImage) => ({ faces: image.width === 512 ? [FACE] : [], timingsMs: {} });
 
+/** The server's log and metric lines are not what these tests look at. */
+let stopDiscarding: () => void = () => undefined;
+
 beforeAll(async () => {
+  stopDiscarding = redirectJsonLines(() => undefined);
   keyDir = await tempDir('cli-keys');
   config = loadConfig({ KEY_SOURCE: 'local', LOCAL_KEY_DIR: keyDir });
   decryptor = await createDecryptor(config.keys, config.limits);
-  const handler = createHandler({ config, decryptor, engine: { analyze }, logSink: () => undefined });
-  server = await startServer({ port: 0, config, handler, logSink: () => undefined });
+  const handler = createHandler({ config, decryptor, engine: { analyze } });
+  server = await startServer({ port: 0, config, handler });
 });
 
 afterAll(async () => {
+  stopDiscarding();
   await server.close();
   await removeDir(keyDir);
 });

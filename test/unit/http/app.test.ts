@@ -4,14 +4,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { type ApiHandler, createHandler } from '../../../lambda/app.js';
+import { type ApiHandler, type AppDependencies, createHandler } from '../../../lambda/app.js';
 import { loadConfig } from '../../../lambda/config.js';
 import { createDecryptor, encryptImage } from '../../../lambda/crypto/index.js';
 import type { FaceQuality, ImageSource, RawImage } from '../../../lambda/engine/types.js';
 import { localContext, toApiGatewayEvent } from '../../../lambda/local/event.js';
-import { METRIC_NAMES, METRICS_NAMESPACE } from '../../../lambda/observability/metrics.js';
+import {
+  METRIC_DIMENSIONS,
+  METRIC_NAMES,
+  METRICS_NAMESPACE,
+  SERVICE_NAME,
+} from '../../../lambda/observability/metrics.js';
 import { removeDir, tempDir } from '../../contract/support.js';
 import { readFixture } from '../../helpers/fixtures.js';
+import { type CapturedLines, captureJsonLines, isEmf } from '../../helpers/output.js';
 import { SAMPLE_FACE } from '../../helpers/sample-face.js';
 
 const FACE = SAMPLE_FACE;
@@ -20,25 +26,29 @@ let keyDir: string;
 let handler: ApiHandler;
 let photo: Buffer;
 let encrypted: string;
-const lines: string[] = [];
+let output: CapturedLines;
+let deps: Omit<AppDependencies, 'engine'>;
 /** What the scripted engine answers next. */
 let engineAnswer: (image: RawImage | ImageSource) => Promise<readonly FaceQuality[]>;
 
 beforeAll(async () => {
+  output = captureJsonLines();
   keyDir = await tempDir('app-keys');
   const config = loadConfig({ KEY_SOURCE: 'local', LOCAL_KEY_DIR: keyDir });
   const decryptor = await createDecryptor(config.keys, config.limits);
+  deps = { config, decryptor };
   handler = createHandler({
-    config,
-    decryptor,
+    ...deps,
     engine: { analyze: async (image) => ({ faces: await engineAnswer(image), timingsMs: {} }) },
-    logSink: (line) => lines.push(line),
   });
   photo = await readFixture('no-face-coffee.png');
   encrypted = await encryptImage(photo, await decryptor.publicKeyInfo());
 });
 
-afterAll(() => removeDir(keyDir));
+afterAll(async () => {
+  output.stop();
+  await removeDir(keyDir);
+});
 
 function formEvent(
   body: string,
@@ -55,12 +65,14 @@ function formEvent(
 }
 
 async function invoke(event: APIGatewayProxyEvent) {
-  lines.length = 0;
+  output.clear();
   const result = await handler(event, localContext(event.requestContext?.requestId ?? 'ctx'));
+  const records = output.records();
   return {
     result,
     json: JSON.parse(result.body) as Record<string, unknown>,
-    records: lines.map((l) => JSON.parse(l)),
+    logs: records.filter((r) => !isEmf(r)),
+    metrics: records.filter(isEmf),
   };
 }
 
@@ -81,21 +93,66 @@ describe('createHandler', () => {
     expect(seen?.width).toBeGreaterThan(0);
   });
 
-  it('writes one log record and one EMF record per request, without the field or the photo', async () => {
+  it('writes one log line with the Lambda context and EMF metrics per request, without the field or the photo', async () => {
     engineAnswer = async () => [FACE, FACE];
-    const { records } = await invoke(formEvent(`encrypted_image=${encodeURIComponent(encrypted)}`));
-    expect(records).toHaveLength(2);
-    const [log, emf] = records;
-    expect(log).toMatchObject({ level: 'INFO', request_id: 'apigw-req-1', code: 1000, face_count: 2 });
-    expect(Object.keys(log.timings_ms)).toEqual(['parse', 'decrypt', 'decode', 'analyze']);
-    expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe(METRICS_NAMESPACE);
-    expect(emf[METRIC_NAMES.faceCount]).toBe(2);
-    const text = lines.join('\n');
+    const { logs, metrics } = await invoke(formEvent(`encrypted_image=${encodeURIComponent(encrypted)}`));
+    expect(logs).toHaveLength(1);
+    const [log] = logs;
+    expect(log).toMatchObject({
+      level: 'INFO',
+      service: SERVICE_NAME,
+      request_id: 'apigw-req-1',
+      function_request_id: 'apigw-req-1',
+      function_name: 'face-quality-local',
+      code: 1000,
+      face_count: 2,
+    });
+    expect(typeof log?.cold_start).toBe('boolean');
+    expect(Object.keys(log?.timings_ms ?? {})).toEqual(['parse', 'decrypt', 'decode', 'analyze']);
+    const main = metrics.find((m) => METRIC_NAMES.faceCount in m);
+    expect(main).toMatchObject({
+      [METRIC_DIMENSIONS.service]: SERVICE_NAME,
+      [METRIC_NAMES.faceCount]: 2,
+      [METRIC_NAMES.requests]: 1,
+      request_id: 'apigw-req-1',
+    });
+    expect(main?._aws).toMatchObject({
+      CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: [[METRIC_DIMENSIONS.service]] }],
+    });
+    const results = metrics.find((m) => METRIC_NAMES.results in m);
+    expect(results).toMatchObject({ [METRIC_DIMENSIONS.resultCode]: '1000', [METRIC_NAMES.results]: 1 });
+    const text = output.lines.join('\n');
     for (const secret of [encrypted, photo.toString('base64')]) {
       for (let i = 0; i < secret.length - 40; i += Math.floor(secret.length / 10)) {
         expect(text).not.toContain(secret.slice(i, i + 40));
       }
     }
+  });
+
+  it('sends the cold-start metric once, on the first request of an on-demand environment', async () => {
+    // Powertools counts a cold start only where Lambda says the environment started on demand.
+    process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
+    let fresh: ApiHandler;
+    try {
+      fresh = createHandler({ ...deps, engine: { analyze: async () => ({ faces: [FACE], timingsMs: {} }) } });
+    } finally {
+      delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
+    }
+    output.clear();
+    const event = formEvent(`encrypted_image=${encodeURIComponent(encrypted)}`);
+    await fresh(event, localContext('fresh-1'));
+    await fresh(event, localContext('fresh-2'));
+    const records = output.records();
+    const coldStarts = records.filter((m) => METRIC_NAMES.coldStart in m);
+    expect(coldStarts).toHaveLength(1);
+    expect(coldStarts[0]).toMatchObject({
+      [METRIC_DIMENSIONS.service]: SERVICE_NAME,
+      [METRIC_DIMENSIONS.functionName]: 'face-quality-local',
+    });
+    expect(records.filter((r) => r.message === 'request completed').map((r) => r.cold_start)).toEqual([
+      true,
+      false,
+    ]);
   });
 
   it('answers 4000 when the engine finds no face', async () => {
@@ -109,13 +166,14 @@ describe('createHandler', () => {
     engineAnswer = async () => {
       throw new RangeError('tensor shape [1,2,3] secret detail');
     };
-    const { result, json, records } = await invoke(
+    const { result, json, logs, metrics } = await invoke(
       formEvent(`encrypted_image=${encodeURIComponent(encrypted)}`),
     );
     expect(result.statusCode).toBe(500);
     expect(json).toEqual({ code: 500, message: 'internal error', request_id: 'apigw-req-1' });
-    expect(records[0]).toMatchObject({ level: 'ERROR', error_name: 'RangeError', code: 500 });
-    expect(lines.join('\n')).not.toContain('secret detail');
+    expect(logs[0]).toMatchObject({ level: 'ERROR', error_name: 'RangeError', code: 500 });
+    expect(metrics.find((m) => METRIC_NAMES.internalErrors in m)?.[METRIC_NAMES.internalErrors]).toBe(1);
+    expect(output.lines.join('\n')).not.toContain('secret detail');
   });
 
   it('reads an API Gateway base64 body and any header case', async () => {
