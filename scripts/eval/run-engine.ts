@@ -9,7 +9,7 @@ import type { Engine } from '../../lambda/engine/index.js';
 import type { FaceQuality, RawImage } from '../../lambda/engine/types.js';
 import { isFaceQualityError } from '../../lambda/errors.js';
 import { assessPhoto } from '../../lambda/http/quality.js';
-import { decodeImage } from '../../lambda/image/decode.js';
+import { openImage } from '../../lambda/image/decode.js';
 
 export type Encoding = 'png' | 'jpeg';
 
@@ -25,7 +25,7 @@ const EVAL_LIMITS = Object.freeze({ ...DEFAULT_LIMITS, maxImageBytes: Number.MAX
 
 export function blackBox(engine: Pick<Engine, 'analyze'>, encoding: Encoding): BlackBox {
   const stats = { calls: 0, ms: 0 };
-  const pipeline = { decode: decodeImage, engine, limits: EVAL_LIMITS };
+  const pipeline = { open: openImage, engine, limits: EVAL_LIMITS };
   return {
     stats,
     async analyze(image) {
