@@ -2,6 +2,7 @@
  * The one module that reads environment variables. Everything else receives plain, frozen
  * configuration objects, so the engine and the pure cores never look at `process.env`.
  */
+import { join } from 'node:path';
 import type { EngineConfig } from './engine/config.js';
 
 /** Which keyrings decrypt `encrypted_image`. */
@@ -157,6 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 export function engineOptions(config: AppConfig): Partial<EngineConfig> {
   return {
     modelsDir: config.modelsDir,
+    // The models layer holds the face-api weights at its root and models/ at the same relative paths.
+    humanModelsDir: config.modelsDir === undefined ? undefined : join(config.modelsDir, 'human'),
     wasmDir: config.wasmDir,
     detectMaxSidePx: config.detectMaxSidePx,
     minDetectionScore: config.minDetectionScore,

@@ -11,7 +11,8 @@ export interface ModelsLayerProps {
 
 /**
  * The model weights, mounted at {@link LAYER_MOUNTS.modelsDir} (`/opt/models`): face-api's SSD
- * MobileNet v1 and 68-point landmark weights and the custom heads from `models/`. Plain data, so the
+ * MobileNet v1 and 68-point landmark weights and everything committed under `models/` (BlazeFace
+ * and FaceMesh in `human/`, custom heads). Plain data, so the
  * same layer serves both architectures.
  */
 export class ModelsLayer extends Construct {
@@ -23,7 +24,7 @@ export class ModelsLayer extends Construct {
     super(scope, id);
     this.layer = new LayerVersion(this, 'Layer', {
       code: Code.fromAsset(props.dir),
-      description: `face-quality model weights (@vladmandic/face-api ${props.faceApiVersion} ssd_mobilenetv1 + face_landmark_68)`,
+      description: `face-quality model weights (@vladmandic/face-api ${props.faceApiVersion} ssd_mobilenetv1 + face_landmark_68, human-models blazeface-back + facemesh)`,
       compatibleRuntimes: [Runtime.NODEJS_22_X],
       compatibleArchitectures: [Architecture.ARM_64, Architecture.X86_64],
     });

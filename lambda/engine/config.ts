@@ -2,18 +2,47 @@
  * Typed engine configuration. The engine reads no environment variables: the edge builds a
  * partial config (from `lambda/config.ts`) and {@link resolveEngineConfig} fills in defaults.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Which TensorFlow.js backend runs the models. `auto` = `tensorflow` when installed, else `wasm`. */
 export type BackendName = 'auto' | 'wasm' | 'tensorflow';
 
+/**
+ * How faces are found: `cascade` = BlazeFace first, SSD MobileNetV1 when it is needed (see
+ * `cascade.ts`); `ssd` = SSD MobileNetV1 alone (the first version, kept for comparison).
+ */
+export type DetectorName = 'cascade' | 'ssd';
+
 export interface EngineConfig {
   /** Folder with the face-api weights (`ssd_mobilenetv1_model*`, `face_landmark_68_model*`). */
   readonly modelsDir: string;
+  /** Folder with BlazeFace and FaceMesh (`blazeface-back.json`, `facemesh.json` and their `.bin`). */
+  readonly humanModelsDir: string;
   /** Folder with `tfjs-backend-wasm*.wasm`. */
   readonly wasmDir: string;
   readonly backend: BackendName;
+  readonly detector: DetectorName;
+  /** Lowest BlazeFace score that counts as a candidate face, in [0,1]. */
+  readonly blazefaceMinScore: number;
+  /** BlazeFace candidates scoring below this also make SSD MobileNetV1 look, in [0,1]. */
+  readonly blazefaceSureScore: number;
+  /** BlazeFace candidates narrower than this share of the copy's longer side also make SSD look, in [0,1]. */
+  readonly blazefaceMinFaceShare: number;
+  /**
+   * Lowest SSD MobileNetV1 score of a box that touches the image border, in [0,1]: half a face
+   * scores low, and verification then decides.
+   */
+  readonly borderMinDetectionScore: number;
+  /** Lowest FaceMesh face-presence score of a box that counts as a human face, in [0,1] (0 = no verification). */
+  readonly verifyMinScore: number;
+  /**
+   * Sides of the verification crops over the box's longer side; a box is a face when its best crop
+   * reaches `verifyMinScore` (FaceMesh wants a margin that depends on the face: masks, half faces).
+   */
+  readonly verifyMarginsPerBox: readonly number[];
   /** Longest side in pixels of the downscaled copy the detector sees. */
   readonly detectMaxSidePx: number;
   /** Lowest detector score that counts as a face, in [0,1]. */
@@ -56,6 +85,15 @@ function defaultModelsDir(): string {
   return dir === undefined ? join(process.cwd(), 'model') : join(dir, 'model');
 }
 
+/**
+ * The repository's `models/human` (next to `lambda/`, found from this file), or `./models/human`
+ * when this code runs bundled elsewhere (Lambda sets the folder from MODELS_DIR instead).
+ */
+function defaultHumanModelsDir(): string {
+  const fromSource = fileURLToPath(new URL('../../models/human', import.meta.url));
+  return existsSync(fromSource) ? fromSource : join(process.cwd(), 'models', 'human');
+}
+
 /** The `dist/` folder of the installed `@tensorflow/tfjs-backend-wasm`, or `./wasm` when it is not installed. */
 function defaultWasmDir(): string {
   const dir = packageDir('@tensorflow/tfjs-backend-wasm');
@@ -64,8 +102,16 @@ function defaultWasmDir(): string {
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = Object.freeze({
   modelsDir: defaultModelsDir(),
+  humanModelsDir: defaultHumanModelsDir(),
   wasmDir: defaultWasmDir(),
   backend: 'auto',
+  detector: 'cascade',
+  blazefaceMinScore: 0.5,
+  blazefaceSureScore: 0.75,
+  blazefaceMinFaceShare: 0.1,
+  borderMinDetectionScore: 0.3,
+  verifyMinScore: 0.5,
+  verifyMarginsPerBox: Object.freeze([1.2, 1.5, 1.8]),
   detectMaxSidePx: 640,
   minDetectionScore: 0.5,
   // face-api's SsdMobilenetv1 uses 0.5 as well.
@@ -87,7 +133,26 @@ export function resolveEngineConfig(partial: Partial<EngineConfig> = {}): Engine
   if (!Number.isInteger(config.detectMaxSidePx) || config.detectMaxSidePx < 64) {
     throw new RangeError(`detectMaxSidePx must be an integer >= 64, got ${config.detectMaxSidePx}`);
   }
-  for (const key of ['minDetectionScore', 'nmsIouThreshold'] as const) {
+  if (!['cascade', 'ssd'].includes(config.detector)) {
+    throw new RangeError(`detector must be cascade or ssd, got ${String(config.detector)}`);
+  }
+  if (
+    config.verifyMarginsPerBox.length === 0 ||
+    !config.verifyMarginsPerBox.every((m) => m >= 0.5 && m <= 4)
+  ) {
+    throw new RangeError(
+      `verifyMarginsPerBox must be one or more numbers in [0.5,4], got ${config.verifyMarginsPerBox}`,
+    );
+  }
+  for (const key of [
+    'minDetectionScore',
+    'nmsIouThreshold',
+    'blazefaceMinScore',
+    'blazefaceSureScore',
+    'blazefaceMinFaceShare',
+    'borderMinDetectionScore',
+    'verifyMinScore',
+  ] as const) {
     const value = config[key];
     if (!(value >= 0 && value <= 1)) throw new RangeError(`${key} must be in [0,1], got ${value}`);
   }

@@ -5,11 +5,12 @@
 
 import { rawImageSource } from '../image/raw-source.js';
 import { resizeRaw } from '../image/resize.js';
+import { mergeDetections, needsSsd, toSsdGeometry } from './cascade.js';
 import type { EngineConfig } from './config.js';
 import type { Landmarks68 } from './landmarks.js';
 import { rectAreaPx2, rectFromBox } from './measures/rect.js';
 import type { Box } from './measures/types.js';
-import { completeCutBox } from './models/cut-box.js';
+import { completeCutBox, touchesBorder } from './models/cut-box.js';
 import type { Detection } from './models/face-detector.js';
 import type { Models } from './models/loader.js';
 import { planRegion, type RegionConfig } from './regions.js';
@@ -38,6 +39,7 @@ export interface LocateResult {
     readonly resize: number;
     readonly detect: number;
     readonly regions: number;
+    readonly verify: number;
     readonly landmarks: number;
   };
 }
@@ -63,27 +65,39 @@ export function padRaw(image: RawImage, padPx: number): RawImage {
 
 type DetectConfig = Pick<
   EngineConfig,
-  'detectMaxSidePx' | 'minDetectionScore' | 'nmsIouThreshold' | 'detectRetryPadShare'
+  | 'detectMaxSidePx'
+  | 'minDetectionScore'
+  | 'borderMinDetectionScore'
+  | 'nmsIouThreshold'
+  | 'detectRetryPadShare'
 >;
 
 /**
- * Detections in the pixels of `small`. When there are none and `detectRetryPadShare` > 0, looks
- * again at a padded copy (scaled back to `detectMaxSidePx`) and maps its boxes back to `small`.
+ * SSD MobileNetV1's detections in the pixels of `small`: boxes scoring `minDetectionScore`, or
+ * `borderMinDetectionScore` for boxes that touch the border (half faces score low). When there are
+ * none and `detectRetryPadShare` > 0, looks again at a padded copy (scaled back to
+ * `detectMaxSidePx`) and maps its boxes back to `small`.
  */
 async function detectFaces(
   detector: Models['detector'],
   config: DetectConfig,
   small: RawImage,
 ): Promise<Detection[]> {
-  const options = { minScore: config.minDetectionScore, iouThreshold: config.nmsIouThreshold };
-  const found = await detector.predict(small, options);
+  const options = {
+    minScore: Math.min(config.minDetectionScore, config.borderMinDetectionScore),
+    iouThreshold: config.nmsIouThreshold,
+  };
+  const found = (await detector.predict(small, options)).filter(
+    (d) => d.score >= config.minDetectionScore || touchesBorder(d.box, small.width, small.height),
+  );
   if (found.length > 0 || config.detectRetryPadShare <= 0) return found;
   const padPx = Math.round(config.detectRetryPadShare * Math.max(small.width, small.height));
   const padded = padRaw(small, padPx);
   const { image: paddedSmall } = await resizeRaw(padded, config.detectMaxSidePx);
   const sx = padded.width / paddedSmall.width;
   const sy = padded.height / paddedSmall.height;
-  return (await detector.predict(paddedSmall, options)).map((d) => ({
+  const strict = { ...options, minScore: config.minDetectionScore };
+  return (await detector.predict(paddedSmall, strict)).map((d) => ({
     ...d,
     box: {
       x: d.box.x * sx - padPx,
@@ -93,8 +107,6 @@ async function detectFaces(
     },
   }));
 }
-
-const elapsedMs = (since: number): number => Math.round((performance.now() - since) * 10) / 10;
 
 /** Throws RangeError when `image` is not a consistent 8-bit RGB RawImage. */
 export function assertRawImage(image: RawImage): void {
@@ -138,62 +150,148 @@ export function asImageSource(input: RawImage | ImageSource): ImageSource {
   return input;
 }
 
-/**
- * Detects faces on a copy whose longest side is `config.detectMaxSidePx`, keeps the `maxFaces`
- * largest, decodes the region their landmarks and measures need, then computes their landmarks.
- */
-export async function locateFaces(
-  models: Pick<Models, 'detector' | 'landmarker'>,
-  config: Pick<
-    EngineConfig,
-    | 'detectMaxSidePx'
-    | 'minDetectionScore'
-    | 'nmsIouThreshold'
-    | 'detectRetryPadShare'
-    | 'maxFaces'
-    | 'landmarkRefinePasses'
-    | 'regionMinIodPx'
-  >,
-  input: RawImage | ImageSource,
-): Promise<LocateResult> {
-  const source = asImageSource(input);
-  let t = performance.now();
-  const small = await source.downscaled(config.detectMaxSidePx);
-  const resize = elapsedMs(t);
+/** What {@link locateFaces} reads from the engine configuration. */
+export type LocateConfig = Pick<
+  EngineConfig,
+  | 'detector'
+  | 'blazefaceMinScore'
+  | 'blazefaceSureScore'
+  | 'blazefaceMinFaceShare'
+  | 'borderMinDetectionScore'
+  | 'verifyMinScore'
+  | 'verifyMarginsPerBox'
+  | 'detectMaxSidePx'
+  | 'minDetectionScore'
+  | 'nmsIouThreshold'
+  | 'detectRetryPadShare'
+  | 'maxFaces'
+  | 'landmarkRefinePasses'
+  | 'regionMinIodPx'
+>;
 
-  t = performance.now();
-  const detections = await detectFaces(models.detector, config, small);
+/** Overlap above which a BlazeFace box and an SSD box are the same face. */
+const SAME_FACE_IOU = 0.3;
+
+/**
+ * Candidate faces in the pixels of `small`: BlazeFace, then SSD MobileNetV1 when the cascade says
+ * so (`cascade.ts`), or SSD alone with `detector: 'ssd'`. `ssdRan` tells whether SSD already looked.
+ */
+async function findCandidates(
+  models: Pick<Models, 'detector' | 'blazeface'>,
+  config: LocateConfig,
+  small: RawImage,
+): Promise<{ found: Detection[]; ssdRan: boolean }> {
+  if (config.detector === 'ssd')
+    return { found: await detectFaces(models.detector, config, small), ssdRan: true };
+  const quick = (
+    await models.blazeface.predict(small, {
+      minScore: config.blazefaceMinScore,
+      iouThreshold: config.nmsIouThreshold,
+    })
+  ).map((d) => ({ ...d, box: toSsdGeometry(d.box) }));
+  if (!needsSsd(quick, Math.max(small.width, small.height), config)) return { found: quick, ssdRan: false };
+  const ssd = await detectFaces(models.detector, config, small);
+  return { found: mergeDetections(ssd, quick, SAME_FACE_IOU), ssdRan: true };
+}
+
+interface Candidate {
+  readonly box: Box;
+  readonly score: number;
+  readonly rectAreaPx2: number;
+}
+
+/** Detections of the small copy as full-resolution candidates, cut faces completed past the border. */
+function toCandidates(found: readonly Detection[], small: RawImage, source: ImageSource): Candidate[] {
   // Per-axis factors: each side of the small copy was rounded separately.
   const sx = source.width / small.width;
   const sy = source.height / small.height;
-  const candidates = detections
-    .map((d) => {
-      const cut = completeCutBox(d.box, small.width, small.height);
-      const box = { x: cut.x * sx, y: cut.y * sy, width: cut.width * sx, height: cut.height * sy };
-      return { box, score: d.score, rectAreaPx2: rectAreaPx2(rectFromBox(box, source.width, source.height)) };
-    })
+  return found.map((d) => {
+    const cut = completeCutBox(d.box, small.width, small.height);
+    const box = { x: cut.x * sx, y: cut.y * sy, width: cut.width * sx, height: cut.height * sy };
+    return { box, score: d.score, rectAreaPx2: rectAreaPx2(rectFromBox(box, source.width, source.height)) };
+  });
+}
+
+/**
+ * Finds the faces of the photo: detection on a copy whose longest side is `config.detectMaxSidePx`
+ * (`findCandidates`), one region around the candidates at the scale their measures need,
+ * verification of each candidate on it (FaceMesh face presence; when none passes and SSD has not
+ * looked yet, SSD looks and the new candidates are verified the same way), the `maxFaces` largest
+ * kept, then their landmarks.
+ */
+export async function locateFaces(
+  models: Pick<Models, 'detector' | 'landmarker' | 'blazeface' | 'verifier'>,
+  config: LocateConfig,
+  input: RawImage | ImageSource,
+): Promise<LocateResult> {
+  const source = asImageSource(input);
+  const timingsMs = { resize: 0, detect: 0, regions: 0, verify: 0, landmarks: 0 };
+  const timed = async <T>(stage: keyof typeof timingsMs, step: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await step();
+    } finally {
+      timingsMs[stage] = Math.round((timingsMs[stage] + performance.now() - t) * 10) / 10;
+    }
+  };
+
+  const small = await timed('resize', () => source.downscaled(config.detectMaxSidePx));
+  const first = await timed('detect', () => findCandidates(models, config, small));
+
+  const verifyAll = async (
+    candidates: readonly Candidate[],
+  ): Promise<{ kept: Candidate[]; region: RegionImage }> => {
+    const region = await timed('regions', () =>
+      regionForFaces(
+        source,
+        small,
+        candidates.map((c) => c.box),
+        config,
+      ),
+    );
+    if (config.verifyMinScore <= 0 || candidates.length === 0) return { kept: [...candidates], region };
+    const boxes = candidates.map((c) => c.box);
+    const scores = await timed('verify', async () => {
+      const best = new Array<number>(boxes.length).fill(0);
+      for (const margin of config.verifyMarginsPerBox) {
+        const pending = boxes.flatMap((_, i) => ((best[i] ?? 0) < config.verifyMinScore ? [i] : []));
+        if (pending.length === 0) break;
+        const s = await models.verifier.predict(
+          region,
+          pending.map((i) => boxes[i] as Box),
+          margin,
+        );
+        pending.forEach((i, k) => {
+          best[i] = Math.max(best[i] ?? 0, s[k] ?? 0);
+        });
+      }
+      return best;
+    });
+    return { kept: candidates.filter((_, i) => (scores[i] ?? 0) >= config.verifyMinScore), region };
+  };
+
+  let verified = await verifyAll(toCandidates(first.found, small, source));
+  if (verified.kept.length === 0 && !first.ssdRan) {
+    const ssd = await timed('detect', () => detectFaces(models.detector, config, small));
+    if (ssd.length > 0) verified = await verifyAll(toCandidates(ssd, small, source));
+  }
+  const candidates = verified.kept
     .sort((a, b) => b.rectAreaPx2 - a.rectAreaPx2 || b.score - a.score)
     .slice(0, config.maxFaces);
-  const detect = elapsedMs(t);
+  // Faces dropped by verification or by maxFaces may leave a region larger than needed; it still holds the rest.
+  const region = verified.region;
 
-  t = performance.now();
-  const boxes = candidates.map((c) => c.box);
-  const region = await regionForFaces(source, small, boxes, config);
-  const regions = elapsedMs(t);
-
-  t = performance.now();
-  const landmarks = await models.landmarker.predict(region, boxes, config.landmarkRefinePasses);
-  const landmarksMs = elapsedMs(t);
-
+  const landmarks = await timed('landmarks', () =>
+    models.landmarker.predict(
+      region,
+      candidates.map((c) => c.box),
+      config.landmarkRefinePasses,
+    ),
+  );
   const faces: LocatedFace[] = [];
   candidates.forEach((c, i) => {
     const points = landmarks[i];
     if (points !== undefined) faces.push({ ...c, landmarks: points });
   });
-  return {
-    faces,
-    region,
-    photo: { width: source.width, height: source.height },
-    timingsMs: { resize, detect, regions, landmarks: landmarksMs },
-  };
+  return { faces, region, photo: { width: source.width, height: source.height }, timingsMs };
 }

@@ -10,6 +10,7 @@ import type { FaceQuality, RawImage } from '../../lambda/engine/types.js';
 import {
   crop,
   disposeTestEngine,
+  fillRect,
   getTestEngine,
   loadFixture,
   mirror,
@@ -53,7 +54,7 @@ describe('engine on astronaut.png', () => {
     expect(face.rect.left).toBeLessThan(200);
     expect(face.rect.right).toBeGreaterThan(245);
     expect(face.rect.right).toBeLessThan(285);
-    expect(face.rect.top).toBeGreaterThan(50);
+    expect(face.rect.top).toBeGreaterThan(40);
     expect(face.rect.top).toBeLessThan(100);
     expect(face.rect.bottom).toBeGreaterThan(155);
     expect(face.rect.bottom).toBeLessThan(200);
@@ -103,12 +104,15 @@ describe('engine on astronaut.png', () => {
 });
 
 describe('engine without a face', () => {
-  // no-face-cat.png is left out on purpose: SSD MobileNetV1 scores that cat close-up 0.93 (so does
-  // face-api's own pipeline); see the engine report.
-  it.each(['no-face-coffee.png', 'no-face-rocket.jpg'] as const)('returns no face for %s', async (name) => {
-    const { faces } = await engine.analyze(await loadFixture(name));
-    expect(faces).toEqual([]);
-  });
+  // Both detectors score the cat close-up as a face (SSD 0.93, BlazeFace 0.71); FaceMesh's face
+  // presence (< 0.01 on every crop) drops it.
+  it.each(['no-face-cat.png', 'no-face-coffee.png', 'no-face-rocket.jpg'] as const)(
+    'returns no face for %s',
+    async (name) => {
+      const { faces } = await engine.analyze(await loadFixture(name));
+      expect(faces).toEqual([]);
+    },
+  );
 
   it('returns no face for a blank image', async () => {
     const blank: RawImage = {
@@ -198,6 +202,18 @@ describe('engine under geometric changes', () => {
     const boxArea = (filling.rect.right - filling.rect.left) * (filling.rect.bottom - filling.rect.top);
     expect(boxArea).toBeGreaterThan(0.5 * tight.width * tight.height);
     expect(filling.distance2center).toBeGreaterThan(0.8);
+  });
+
+  it('still finds a face under a mask (verification must not drop it)', async () => {
+    // A light-blue surgical mask from below the eyes to the chin, across the whole face width.
+    const masked = fillRect(astronaut, { x: 180, y: 128, width: 90, height: 50 }, [150, 190, 220]);
+    const { faces } = await engine.analyze(masked);
+    expect(faces).toHaveLength(1);
+  });
+
+  it('still finds a face tilted by 30°', async () => {
+    const { faces } = await engine.analyze(await rotate(astronaut, 30));
+    expect(faces).toHaveLength(1);
   });
 
   it('moving the face off-centre lowers distance2center', async () => {

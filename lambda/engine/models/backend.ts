@@ -4,14 +4,18 @@
  * `@tensorflow/tfjs-backend-wasm`), so exactly one tfjs-core instance exists.
  */
 import { createRequire } from 'node:module';
+import type { loadGraphModel } from '@tensorflow/tfjs';
 import type { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type { tf as FaceApiTf } from '@vladmandic/face-api/dist/face-api.node-wasm.js';
 import faceapi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
 import type { BackendName } from '../config.js';
 
-/** The tfjs-core API plus the wasm backend's path setter, as face-api's bundle exposes it. */
-export type Tf = typeof TfCore & { readonly setWasmPaths: typeof setWasmPaths };
+/** The tfjs-core API plus the wasm backend's path setter and the graph-model loader, as face-api's bundle exposes them. */
+export type Tf = typeof TfCore & {
+  readonly setWasmPaths: typeof setWasmPaths;
+  readonly loadGraphModel: typeof loadGraphModel;
+};
 export type FaceApi = typeof faceapi;
 
 /**

@@ -15,6 +15,18 @@ export const FACE_BOX_ASPECT = 1.41;
 /** A box edge within this fraction of the box size from an image edge (or past it) touches it. */
 export const TOUCH_TOLERANCE = 0.02;
 
+/** True when `box` reaches (within {@link TOUCH_TOLERANCE}) or crosses an edge of the image. Pure. */
+export function touchesBorder(box: Box, imageWidthPx: number, imageHeightPx: number): boolean {
+  const tolX = TOUCH_TOLERANCE * box.width;
+  const tolY = TOUCH_TOLERANCE * box.height;
+  return (
+    box.x <= tolX ||
+    box.y <= tolY ||
+    box.x + box.width >= imageWidthPx - tolX ||
+    box.y + box.height >= imageHeightPx - tolY
+  );
+}
+
 /**
  * `box` extended past the image border it touches when its aspect ratio says part of the face is
  * cut off; unchanged otherwise (also when it touches two opposite borders, where nothing can be

@@ -2,14 +2,23 @@
 import type { EngineConfig } from '../config.js';
 import type { TfRuntime } from './backend.js';
 import { initBackend } from './backend.js';
+import type { Blazeface } from './blazeface.js';
+import { loadBlazeface } from './blazeface.js';
 import type { FaceDetector } from './face-detector.js';
 import { loadFaceDetector } from './face-detector.js';
+import type { FaceVerifier } from './face-verifier.js';
+import { loadFaceVerifier } from './face-verifier.js';
 import type { Landmarker } from './landmarker.js';
 import { loadLandmarker } from './landmarker.js';
 
 export interface Models {
   readonly runtime: TfRuntime;
+  /** SSD MobileNetV1: the cascade's second stage. */
   readonly detector: FaceDetector;
+  /** BlazeFace: the cascade's first stage. */
+  readonly blazeface: Blazeface;
+  /** FaceMesh face presence: drops boxes that are not human faces. */
+  readonly verifier: FaceVerifier;
   readonly landmarker: Landmarker;
   /** Milliseconds from the call to ready-to-serve: backend start, weights, warm-up. */
   readonly coldStartMs: number;
@@ -22,32 +31,40 @@ export interface Models {
 const WARM_UP_SIDE_PX = 64;
 
 /**
- * Starts the backend, loads SSD MobileNetV1 and face_landmark_68 from `config.modelsDir`, then
- * (when `config.warmUp`) runs one detection and one landmark pass on a blank image, because the
- * first inference on a fresh backend costs about a second more than the next ones.
+ * Starts the backend, loads BlazeFace, FaceMesh (face presence), SSD MobileNetV1 and
+ * face_landmark_68 from `config.modelsDir`, then (when `config.warmUp`) runs each net once on a
+ * blank image, because the first inference of a net on a fresh backend costs up to a second more
+ * than the next ones.
  */
 export async function loadModels(
-  config: Pick<EngineConfig, 'backend' | 'wasmDir' | 'modelsDir' | 'warmUp'>,
+  config: Pick<EngineConfig, 'backend' | 'wasmDir' | 'modelsDir' | 'humanModelsDir' | 'warmUp'>,
 ): Promise<Models> {
   const started = performance.now();
   const runtime = await initBackend(config);
-  let detector: FaceDetector | undefined;
-  let landmarker: Landmarker | undefined;
-  try {
-    [detector, landmarker] = await Promise.all([
-      loadFaceDetector(runtime, config.modelsDir),
-      loadLandmarker(runtime, config.modelsDir),
-    ]);
-  } catch (e) {
-    detector?.dispose();
-    landmarker?.dispose();
+  const [ssd, blaze, mesh, marks] = await Promise.allSettled([
+    loadFaceDetector(runtime, config.modelsDir),
+    loadBlazeface(runtime, config.humanModelsDir),
+    loadFaceVerifier(runtime, config.humanModelsDir),
+    loadLandmarker(runtime, config.modelsDir),
+  ]);
+  const loaded = [ssd, blaze, mesh, marks].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  if (
+    ssd.status === 'rejected' ||
+    blaze.status === 'rejected' ||
+    mesh.status === 'rejected' ||
+    marks.status === 'rejected'
+  ) {
+    for (const net of loaded) net.dispose();
+    const failed = [ssd, blaze, mesh, marks].find((r) => r.status === 'rejected');
+    const e: unknown = failed?.status === 'rejected' ? failed.reason : undefined;
     throw new Error(
-      `cannot load face models from ${config.modelsDir}: ${e instanceof Error ? e.message : e}`,
+      `cannot load face models from ${config.modelsDir} and ${config.humanModelsDir}: ${e instanceof Error ? e.message : e}`,
       {
         cause: e,
       },
     );
   }
+  const [detector, blazeface, verifier, landmarker] = [ssd.value, blaze.value, mesh.value, marks.value];
   let warmUpMs = 0;
   if (config.warmUp) {
     const warmStart = performance.now();
@@ -57,22 +74,24 @@ export async function loadModels(
       channels: 3 as const,
       data: new Uint8Array(WARM_UP_SIDE_PX * WARM_UP_SIDE_PX * 3),
     };
+    const region = { image: blank, originX: 0, originY: 0, scale: 1 };
+    const box = { x: 8, y: 8, width: 48, height: 48 };
+    await blazeface.predict(blank, { minScore: 1, iouThreshold: 0.5 });
+    await verifier.predict(region, [box], 1.5);
     await detector.predict(blank, { minScore: 1, iouThreshold: 0.5 });
-    await landmarker.predict({ image: blank, originX: 0, originY: 0, scale: 1 }, [
-      { x: 8, y: 8, width: 48, height: 48 },
-    ]);
+    await landmarker.predict(region, [box]);
     warmUpMs = performance.now() - warmStart;
   }
-  const loaded = { detector, landmarker };
   return {
     runtime,
     detector,
+    blazeface,
+    verifier,
     landmarker,
     coldStartMs: performance.now() - started,
     warmUpMs,
     dispose: () => {
-      loaded.detector.dispose();
-      loaded.landmarker.dispose();
+      for (const net of loaded) net.dispose();
     },
   };
 }

@@ -1,0 +1,72 @@
+/**
+ * The detection cascade's decisions, as pure functions: BlazeFace looks first (cheap); SSD
+ * MobileNetV1 looks as well when BlazeFace found nothing, was unsure, or saw small faces (a group
+ * photo, where BlazeFace's 256-px input misses the smallest); every box is then verified by the
+ * FaceMesh face-presence score. Constants come from `scripts/eval-detection.ts` runs on the dev sets.
+ */
+import type { Box } from './measures/types.js';
+import type { Detection } from './models/face-detector.js';
+import { iou } from './models/nms.js';
+
+/**
+ * BlazeFace boxes are square-ish and sit lower than SSD MobileNetV1 boxes, on which the landmark
+ * crop, the cut-face completion and `rect` were calibrated. Medians over the 72 faces both
+ * detectors found (score ≥ 0.5, IoU ≥ 0.3) in 24 AFW photos: SSD centre − BlazeFace centre = −0.014
+ * widths (taken as 0: mirror symmetry) and −0.127 heights (IQR −0.163..−0.097); SSD/BlazeFace width
+ * 0.904 (IQR 0.824..0.978), height 1.251 (IQR 1.138..1.351).
+ */
+export const BLAZEFACE_TO_SSD: BoxMapping = Object.freeze({ dx: 0, dy: -0.127, width: 0.904, height: 1.251 });
+
+/** Centre shift (in box sizes) and size factors that map one detector's boxes onto another's. */
+export interface BoxMapping {
+  readonly dx: number;
+  readonly dy: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A BlazeFace box in SSD MobileNetV1 geometry (see {@link BLAZEFACE_TO_SSD}). */
+export function toSsdGeometry(box: Box, k: BoxMapping = BLAZEFACE_TO_SSD): Box {
+  const cx = box.x + box.width / 2 + k.dx * box.width;
+  const cy = box.y + box.height / 2 + k.dy * box.height;
+  const width = box.width * k.width;
+  const height = box.height * k.height;
+  return { x: cx - width / 2, y: cy - height / 2, width, height };
+}
+
+/** What decides whether SSD MobileNetV1 runs after BlazeFace. */
+export interface CascadeConfig {
+  /** BlazeFace boxes scoring below this are unsure: SSD looks too. */
+  readonly blazefaceSureScore: number;
+  /** BlazeFace boxes narrower than this share of the detector copy's longer side mean small faces: SSD looks too. */
+  readonly blazefaceMinFaceShare: number;
+}
+
+/**
+ * True when SSD MobileNetV1 must look as well: BlazeFace found nothing, one of its boxes is
+ * unsure, or one is small. `copyLongSidePx` is the longer side of the image BlazeFace saw.
+ */
+export function needsSsd(
+  found: readonly Detection[],
+  copyLongSidePx: number,
+  config: CascadeConfig,
+): boolean {
+  if (found.length === 0) return true;
+  return found.some(
+    (d) =>
+      d.score < config.blazefaceSureScore ||
+      Math.max(d.box.width, d.box.height) < config.blazefaceMinFaceShare * copyLongSidePx,
+  );
+}
+
+/**
+ * SSD's detections plus BlazeFace's that overlap none of them by more than `iouThreshold`:
+ * where both found a face, SSD's box (the calibrated geometry) is kept. Pure.
+ */
+export function mergeDetections(
+  ssd: readonly Detection[],
+  blazeface: readonly Detection[],
+  iouThreshold: number,
+): Detection[] {
+  return [...ssd, ...blazeface.filter((b) => ssd.every((s) => iou(s.box, b.box) <= iouThreshold))];
+}
