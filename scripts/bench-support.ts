@@ -9,6 +9,13 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
 
+/** The `p`-th percentile (0-100) of `xs`, nearest rank (0 for none). */
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? 0;
+}
+
 /**
  * A JPEG (quality 90) of about `megapixels` MP, 4:3: the public-domain astronaut fixture upscaled to
  * the full height and centred on a grey canvas, like a phone portrait.

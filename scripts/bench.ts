@@ -1,95 +1,174 @@
 /**
- * `npm run bench`: end-to-end latency of our pipeline against face-api's own pipeline
- * (`detectAllFaces(fullResTensor).withFaceLandmarks()`) on the same images, in one process, on
- * the same backend. Prints medians and per-stage medians. Options:
- *   --runs N         timed runs per case (default 7, after one untimed warm-up run)
- *   --megapixels M   size of the large synthetic photo (default 12)
- *   --image FILE     also bench a photo of your own
+ * `npm run bench`: latency of face-quality against face-api's own pipeline (sharp decode of the whole
+ * photo → `detectAllFaces(fullImage).withFaceLandmarks()`, SSD MobileNetV1, same wasm backend, one
+ * thread) on the same photos, in one process, the two alternating run by run so that both see the
+ * same load. Photos: 0.3, 2 and 12 MP JPEGs made from the public-domain astronaut fixture, and a
+ * group photo read in place from ../shared/data/dev when present (skipped with a message otherwise).
+ * Prints per-stage medians and p95, init time and peak RSS, and writes a JSON record.
+ *
+ * Options:
+ *   --runs N        timed runs per photo and pipeline (default 9, after one untimed warm-up run)
+ *   --smoke         one small photo, 2 runs: what CI runs
+ *   --group FILE    the group photo (default group-photos/vladmandic_human/group-1.jpg in the dev set)
+ *   --json FILE     where the record goes (default bench-results.json; `-` = none)
  */
-import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { loadConfig } from '../lambda/config.js';
-import type { Engine } from '../lambda/engine/index.js';
 import { createEngine } from '../lambda/engine/index.js';
-import type { TfRuntime } from '../lambda/engine/models/backend.js';
 import { initBackend } from '../lambda/engine/models/backend.js';
-import { decodeImage } from '../lambda/image/decode.js';
-import { benchOptions, median, syntheticPhoto } from './bench-support.js';
+import { decodeImage, openImage } from '../lambda/image/decode.js';
+import { median, percentile, syntheticPhoto } from './bench-support.js';
 
-const { runs, megapixels, image } = benchOptions();
-const limits = loadConfig({}).limits;
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '9' },
+    smoke: { type: 'boolean', default: false },
+    group: { type: 'string' },
+    json: { type: 'string', default: 'bench-results.json' },
+  },
+});
+const runs = values.smoke ? 2 : Math.max(1, Number(values.runs));
+const limits = { ...loadConfig({}).limits, maxImageBytes: Number.MAX_SAFE_INTEGER };
 
-async function timeRuns(fn: () => Promise<unknown>): Promise<number[]> {
-  await fn();
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    out.push(performance.now() - t);
-  }
+const processStart = performance.now();
+const engine = await createEngine();
+const initMs = performance.now() - processStart;
+const { faceapi, tf } = await initBackend({ backend: engine.config.backend, wasmDir: engine.config.wasmDir });
+await faceapi.nets.ssdMobilenetv1.loadFromDisk(engine.config.modelsDir);
+await faceapi.nets.faceLandmark68Net.loadFromDisk(engine.config.modelsDir);
+
+interface Photo {
+  readonly name: string;
+  readonly bytes: Buffer;
+}
+
+async function photos(): Promise<Photo[]> {
+  const out: Photo[] = [{ name: '0.3 MP JPEG', bytes: await syntheticPhoto(0.3) }];
+  if (values.smoke) return out;
+  out.push({ name: '2 MP JPEG', bytes: await syntheticPhoto(2) });
+  out.push({ name: '12 MP JPEG', bytes: await syntheticPhoto(12) });
+  const group =
+    values.group ??
+    join(
+      import.meta.dirname,
+      '..',
+      '..',
+      'shared',
+      'data',
+      'dev',
+      'group-photos',
+      'vladmandic_human',
+      'group-1.jpg',
+    );
+  if (existsSync(group))
+    out.push({ name: `group photo (${group.split('/').pop()})`, bytes: readFileSync(group) });
+  else console.log(`group photo ${group} not found: skipped`);
   return out;
 }
 
-async function benchCase(engine: Engine, runtime: TfRuntime, name: string, bytes: Buffer): Promise<void> {
-  const { faceapi, tf } = runtime;
+/** face-api's own pipeline: whole-photo decode, SSD on the full image, 68 landmarks. */
+async function faceApiPipeline(bytes: Buffer): Promise<number> {
+  const { image } = await decodeImage(bytes, limits);
+  const input = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+  try {
+    const found = await faceapi
+      .detectAllFaces(input as never, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 }))
+      .withFaceLandmarks();
+    return found.length;
+  } finally {
+    input.dispose();
+  }
+}
+
+async function ours(bytes: Buffer): Promise<{ faces: number; stages: Record<string, number> }> {
+  const t = performance.now();
+  const opened = await openImage(bytes, limits);
+  const open = performance.now() - t;
+  const result = await engine.analyze(opened.source);
+  return { faces: result.faces.length, stages: { open, ...result.timingsMs } };
+}
+
+const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+const round1 = (v: number): number => Math.round(v * 10) / 10;
+
+interface CaseResult {
+  photo: string;
+  sizePx: string;
+  megabytes: number;
+  faces: { faceQuality: number; faceApi: number };
+  totalMs: { faceQuality: { median: number; p95: number }; faceApi: { median: number; p95: number } };
+  ratio: number;
+  stagesMs: Record<string, { median: number; p95: number }>;
+}
+
+const results: CaseResult[] = [];
+for (const photo of await photos()) {
+  const oursMs: number[] = [];
+  const theirsMs: number[] = [];
   const stageSamples: Record<string, number[]> = {};
-  let faces = 0;
-  const ours = await timeRuns(async () => {
-    const t = performance.now();
-    const decoded = await decodeImage(bytes, limits);
-    const decodeMs = performance.now() - t;
-    const result = await engine.analyze(decoded.image);
-    faces = result.faces.length;
-    for (const [stage, ms] of Object.entries({ decode: decodeMs, ...result.timingsMs })) {
-      stageSamples[stage] = [...(stageSamples[stage] ?? []), ms];
-    }
+  let faces = { faceQuality: 0, faceApi: 0 };
+  for (let i = 0; i <= runs; i++) {
+    let t = performance.now();
+    const o = await ours(photo.bytes);
+    const oMs = performance.now() - t;
+    t = performance.now();
+    const theirs = await faceApiPipeline(photo.bytes);
+    const tMs = performance.now() - t;
+    faces = { faceQuality: o.faces, faceApi: theirs };
+    if (i === 0) continue; // warm-up
+    oursMs.push(oMs);
+    theirsMs.push(tMs);
+    for (const [k, v] of Object.entries(o.stages)) stageSamples[k] = [...(stageSamples[k] ?? []), v];
+  }
+  const { image } = await decodeImage(photo.bytes, limits);
+  const summary = (xs: number[]) => ({ median: round1(median(xs)), p95: round1(percentile(xs, 95)) });
+  results.push({
+    photo: photo.name,
+    sizePx: `${image.width}×${image.height}`,
+    megabytes: Math.round(photo.bytes.length / 1e4) / 100,
+    faces,
+    totalMs: { faceQuality: summary(oursMs), faceApi: summary(theirsMs) },
+    ratio: Math.round((median(oursMs) / median(theirsMs)) * 100) / 100,
+    stagesMs: Object.fromEntries(Object.entries(stageSamples).map(([k, v]) => [k, summary(v)])),
   });
-  let baselineFaces = 0;
-  const baseline = await timeRuns(async () => {
-    const decoded = await decodeImage(bytes, limits);
-    const { width, height, data } = decoded.image;
-    const input = tf.tensor3d(data, [height, width, 3], 'int32');
-    try {
-      const found = await faceapi
-        .detectAllFaces(input as never, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 }))
-        .withFaceLandmarks();
-      baselineFaces = found.length;
-    } finally {
-      input.dispose();
-    }
-  });
-  const meta = await sharp(bytes).metadata();
-  const oursMs = median(ours);
-  const baseMs = median(baseline);
+}
+
+const record = {
+  date: new Date().toISOString(),
+  machine: `${cpus().length}× ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.arch}`,
+  backend: engine.backend,
+  runs,
+  engineInitMs: Math.round(initMs),
+  engineColdStartMs: engine.coldStartMs,
+  peakRssMb: peakRssMb(),
+  results,
+};
+
+console.log(
+  `backend ${record.backend}; ${record.machine}; ${runs} runs per photo after a warm-up; engine init ${record.engineInitMs} ms; peak RSS ${record.peakRssMb} MB (both pipelines in this process)`,
+);
+console.log(
+  '\n| photo | size | faces (ours / face-api) | face-quality median (p95) | face-api median (p95) | ratio |',
+);
+console.log('|---|---|---|---|---|---|');
+for (const r of results) {
   console.log(
-    `\n${name}: ${meta.width}×${meta.height} ${meta.format}, ${(bytes.length / 1e6).toFixed(2)} MB`,
+    `| ${r.photo} | ${r.sizePx}, ${r.megabytes} MB | ${r.faces.faceQuality} / ${r.faces.faceApi} | ${r.totalMs.faceQuality.median} (${r.totalMs.faceQuality.p95}) ms | ${r.totalMs.faceApi.median} (${r.totalMs.faceApi.p95}) ms | ${r.ratio} |`,
   );
-  console.log(`  face-api pipeline   median ${baseMs.toFixed(0)} ms  (faces ${baselineFaces})`);
+}
+console.log('\nface-quality stages, median (p95) ms:');
+for (const r of results) {
   console.log(
-    `  face-quality        median ${oursMs.toFixed(0)} ms  (faces ${faces})  speed-up ×${(baseMs / oursMs).toFixed(2)}`,
-  );
-  console.log(
-    `  stages (median ms): ${Object.entries(stageSamples)
-      .map(([k, v]) => `${k} ${median(v).toFixed(1)}`)
+    `  ${r.photo}: ${Object.entries(r.stagesMs)
+      .map(([k, v]) => `${k} ${v.median} (${v.p95})`)
       .join(', ')}`,
   );
 }
-
-const engine = await createEngine();
-console.log(
-  `backend ${engine.backend}, cold start ${engine.coldStartMs} ms, ${runs} runs per case, Node ${process.version}`,
-);
-// Same process, same backend: initBackend returns the runtime the engine already started.
-const runtime = await initBackend({ backend: engine.config.backend, wasmDir: engine.config.wasmDir });
-await runtime.faceapi.nets.ssdMobilenetv1.loadFromDisk(engine.config.modelsDir);
-await runtime.faceapi.nets.faceLandmark68Net.loadFromDisk(engine.config.modelsDir);
-
-await benchCase(
-  engine,
-  runtime,
-  '640 px photo',
-  await sharp('test/fixtures/astronaut.png').resize(640).jpeg().toBuffer(),
-);
-await benchCase(engine, runtime, `${megapixels} MP photo`, await syntheticPhoto(megapixels));
-if (image !== undefined) await benchCase(engine, runtime, image, await readFile(image));
+if (values.json !== '-') {
+  writeFileSync(values.json, `${JSON.stringify(record, null, 2)}\n`);
+  console.log(`\nrecord written to ${values.json}`);
+}
 engine.dispose();

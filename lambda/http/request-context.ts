@@ -19,8 +19,8 @@ export type EngineStage = 'resize' | 'detect' | 'verify' | 'regions' | 'landmark
 export const ENGINE_STAGES: readonly EngineStage[] = Object.freeze([
   'resize',
   'detect',
-  'verify',
   'regions',
+  'verify',
   'landmarks',
   'measures',
 ]);

@@ -245,7 +245,8 @@ export function usage(url: string, keyDir: string): string {
   ].join('\n');
 }
 
-async function main(): Promise<void> {
+/** What `npm start` runs: the server on `PORT` with the local key pair, until SIGINT or SIGTERM. */
+export async function runLocalServer(): Promise<void> {
   const config = localConfig();
   const server = await startServer({ config });
   process.stdout.write(`${usage(server.url, config.keys.localKeyDir)}\n`);
@@ -260,7 +261,7 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main().catch((e: unknown) => {
+  runLocalServer().catch((e: unknown) => {
     process.stderr.write(
       `face-quality local server failed to start: ${e instanceof Error ? e.message : String(e)}\n`,
     );

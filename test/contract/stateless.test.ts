@@ -285,6 +285,7 @@ describe('logs', () => {
       'resize',
       'detect',
       'regions',
+      'verify',
       'landmarks',
       'measures',
     ]);

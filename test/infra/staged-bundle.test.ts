@@ -142,6 +142,7 @@ describe('the staged function with its staged layers (x86_64)', () => {
     const remapped = Object.fromEntries(
       Object.entries(fromTemplate).map(([name, value]) => [name, value.replace(/^\/opt(?=\/|$)/, optDir)]),
     );
+    const spawnedAt = performance.now();
     fn = new StagedFunction(join(taskDir, 'index.mjs'), taskDir, {
       ...remapped,
       KEY_SOURCE: 'local',
@@ -156,6 +157,10 @@ describe('the staged function with its staged layers (x86_64)', () => {
       TZ: ':UTC',
     });
     await fn.ready();
+    // Printed, not asserted (timings are benchmarks' business): the function's init as Lambda would run it.
+    console.log(
+      `staged bundle init (import, backend, weights, warm-up, keys): ${Math.round(performance.now() - spawnedAt)} ms`,
+    );
   }, SETUP_TIMEOUT_MS);
 
   afterAll(() => {

@@ -54,7 +54,7 @@ describe('engine on astronaut.png', () => {
     expect(face.rect.left).toBeLessThan(200);
     expect(face.rect.right).toBeGreaterThan(245);
     expect(face.rect.right).toBeLessThan(285);
-    expect(face.rect.top).toBeGreaterThan(40);
+    expect(face.rect.top).toBeGreaterThan(50);
     expect(face.rect.top).toBeLessThan(100);
     expect(face.rect.bottom).toBeGreaterThan(155);
     expect(face.rect.bottom).toBeLessThan(200);
