@@ -12,7 +12,79 @@ function gradient(size: number): RawImage {
   return { width: size, height: size, channels: 3, data };
 }
 
+/**
+ * The definition sampleSquare implements, computed the slow way: every output pixel is the mean of
+ * k×k bilinear sub-samples over its footprint (k = ceil(step), at most 8), 0 outside the image.
+ */
+function sampleSquareDirect(
+  image: RawImage,
+  square: { x: number; y: number; sizePx: number },
+  out: number,
+): number[] {
+  const step = square.sizePx / out;
+  const k = Math.min(8, Math.max(1, Math.ceil(step)));
+  const px = (x: number, y: number, c: number): number =>
+    x < 0 || y < 0 || x >= image.width || y >= image.height
+      ? 0
+      : (image.data[(y * image.width + x) * 3 + c] ?? 0);
+  const result: number[] = [];
+  for (let oy = 0; oy < out; oy++) {
+    for (let ox = 0; ox < out; ox++) {
+      for (let c = 0; c < 3; c++) {
+        let sum = 0;
+        for (let sy = 0; sy < k; sy++) {
+          const fy = square.y + ((oy * k + sy + 0.5) / k) * step - 0.5;
+          const y0 = Math.floor(fy);
+          const wy = fy - y0;
+          for (let sx = 0; sx < k; sx++) {
+            const fx = square.x + ((ox * k + sx + 0.5) / k) * step - 0.5;
+            const x0 = Math.floor(fx);
+            const wx = fx - x0;
+            sum +=
+              (1 - wx) * (1 - wy) * px(x0, y0, c) +
+              wx * (1 - wy) * px(x0 + 1, y0, c) +
+              (1 - wx) * wy * px(x0, y0 + 1, c) +
+              wx * wy * px(x0 + 1, y0 + 1, c);
+          }
+        }
+        result.push(sum / (k * k));
+      }
+    }
+  }
+  return result;
+}
+
+/** Deterministic noise image (a linear congruential generator), so every pixel differs. */
+function noise(width: number, height: number, seed: number): RawImage {
+  const data = new Uint8Array(width * height * 3);
+  let s = seed;
+  for (let i = 0; i < data.length; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    data[i] = s % 256;
+  }
+  return { width, height, channels: 3, data };
+}
+
 describe('sampleSquare', () => {
+  it('equals the direct k×k sub-sample mean: shrinking, enlarging, past the border, capped sub-samples', () => {
+    const image = noise(53, 41, 7);
+    const cases = [
+      { square: { x: 3.3, y: 1.7, sizePx: 37.9 }, out: 12 },
+      { square: { x: -10.2, y: -6.5, sizePx: 30 }, out: 9 },
+      { square: { x: 20.6, y: 15.1, sizePx: 6.4 }, out: 16 },
+      { square: { x: 30, y: 25, sizePx: 50 }, out: 7 },
+      { square: { x: -1, y: -1, sizePx: 53 }, out: 5 },
+      { square: { x: 0, y: 0, sizePx: 41 }, out: 41 },
+    ];
+    for (const { square, out } of cases) {
+      const fast = Array.from(sampleSquare(image, square, out));
+      const direct = sampleSquareDirect(image, square, out);
+      expect(fast.length).toBe(direct.length);
+      const worst = Math.max(...fast.map((v, i) => Math.abs(v - (direct[i] ?? Number.NaN))));
+      expect(worst).toBeLessThan(1e-3);
+    }
+  });
+
   it('reproduces the image when the square is the image at its own size', () => {
     const image = gradient(16);
     const out = sampleSquare(image, { x: 0, y: 0, sizePx: 16 }, 16);
