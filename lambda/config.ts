@@ -65,6 +65,13 @@ export interface AppConfig {
   readonly allowedOrigins: readonly string[];
   /** TCP port of the local development server (`PORT`, default 3000). Unused on Lambda. */
   readonly localPort: number;
+  /**
+   * Most `POST /quality/face/stateless` requests the local server analyses at once
+   * (`MAX_CONCURRENT_ANALYSES`, default 2); the others wait, with their bodies read, in arrival
+   * order. Bounds memory when many large photos arrive together. Unused on Lambda, where each
+   * container serves one request at a time.
+   */
+  readonly maxConcurrentAnalyses: number;
 }
 
 /** Defaults sized so the largest request still fits Lambda's 6 MB synchronous payload (see README). */
@@ -82,12 +89,28 @@ export const DEFAULT_KEY_NAMESPACE = 'face-quality';
 /** Port of the local development server when `PORT` is not set. */
 export const DEFAULT_LOCAL_PORT = 3000;
 
+/**
+ * Analyses the local server runs at once when `MAX_CONCURRENT_ANALYSES` is not set: inference runs
+ * on one thread (tfjs wasm), so a second slot only lets one photo decode (libvips threads) while
+ * another is analysed; more would add memory (a 50 MP photo peaks at several hundred MB, see
+ * README "Memory") without adding throughput.
+ */
+export const DEFAULT_MAX_CONCURRENT_ANALYSES = 2;
+
 function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) {
     throw new Error(`Environment variable ${name} must be a non-negative number, got "${raw}"`);
+  }
+  return value;
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = num(env, name, fallback);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`Environment variable ${name} must be an integer >= 1, got "${env[name]}"`);
   }
   return value;
 }
@@ -151,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tracing: bool(env, 'TRACING', false),
     allowedOrigins: list(env, 'ALLOWED_ORIGINS'),
     localPort: num(env, 'PORT', DEFAULT_LOCAL_PORT),
+    maxConcurrentAnalyses: positiveInt(env, 'MAX_CONCURRENT_ANALYSES', DEFAULT_MAX_CONCURRENT_ANALYSES),
   });
 }
 

@@ -2,12 +2,21 @@
  * Local development server (`npm start`): a node:http server that turns each request into the API
  * Gateway REST event Lambda would get and calls the very same handler, with the local key pair
  * (KEY_SOURCE=local). It also does what API Gateway does before Lambda: it refuses bodies without
- * a Content-Length (411) or over MAX_BODY_BYTES (413) without reading them.
+ * a Content-Length (411) or over MAX_BODY_BYTES (413) without storing them, and what Lambda's
+ * one-request-per-container model does for memory: at most MAX_CONCURRENT_ANALYSES photos are
+ * analysed at once.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createHandler, initDependencies } from '../app.js';
@@ -19,6 +28,7 @@ import { ENCRYPTION_KEY_PATH, STATELESS_PATH } from '../http/router.js';
 import { createLogger, type Logger, parseLogLevel } from '../observability/logger.js';
 import { SERVICE_NAME } from '../observability/metrics.js';
 import { checkContentLength, localContext, toApiGatewayEvent } from './event.js';
+import { createLimiter } from './limiter.js';
 import { createWebRoutes } from './web-routes.js';
 
 /** The handler shape the server calls: the app's handler, or a test's own composition. */
@@ -38,28 +48,60 @@ export interface StartServerOptions {
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:3000`. */
   readonly url: string;
+  /** Analyses running now and requests waiting for one of the `config.maxConcurrentAnalyses` slots. */
+  analyses(): { readonly active: number; readonly waiting: number };
   /** Stops accepting connections, closes the open ones and releases the engine it loaded. */
   close(): Promise<void>;
 }
 
 /**
- * How long a refused upload is still read (and thrown away) before the connection is cut. Cutting
- * at once could reset the connection before the client has read the 413/411 answer (the
- * "lingering close" that web servers do); reading forever would let a client make us download
- * gigabytes.
+ * How much of a refused upload is still read and thrown away, so that the connection stays
+ * usable and the client reads the answer. A server that closes a socket while the client is still
+ * sending makes the kernel reset the connection: the client then gets EPIPE or ECONNRESET instead
+ * of the 413/411 it was sent (what the "lingering close" of web servers avoids). Past these
+ * bounds the connection is cut: nobody makes us download gigabytes.
  */
-const LINGER_MS = 2000;
+const DISCARD_MAX_BYTES = 64 * 1024 * 1024;
+const DISCARD_MAX_MS = 10_000;
 
-/** Reads and drops the rest of a refused request's body for at most {@link LINGER_MS}, then cuts the connection. */
+/**
+ * Reads and drops the rest of a refused request's body, at most {@link DISCARD_MAX_BYTES} or
+ * {@link DISCARD_MAX_MS}, after which the connection is cut. Once the body has been read, Node
+ * serves the next request of a keep-alive connection as usual.
+ */
 function discardBody(req: IncomingMessage): void {
-  const timer = setTimeout(() => req.socket.destroy(), LINGER_MS);
+  let discardedBytes = 0;
+  const cut = (): void => {
+    req.socket.destroy();
+  };
+  const timer = setTimeout(cut, DISCARD_MAX_MS);
   timer.unref();
-  req.once('close', () => clearTimeout(timer));
+  const stop = (): void => clearTimeout(timer);
+  req.once('end', stop);
+  req.once('close', stop);
+  req.on('data', (chunk: Buffer) => {
+    discardedBytes += chunk.length;
+    if (discardedBytes > DISCARD_MAX_BYTES) cut();
+  });
   req.resume();
 }
 
-/** Sends an error that the server decided itself (before the handler), in the API's JSON shape. */
-function sendTransportError(res: ServerResponse, error: FaceQualityError, logger: Logger): void {
+/** Whether a request's body is still to come (it announced one, or it is chunked). */
+function expectsBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+/**
+ * Sends an error that the server decided itself (before the handler), in the API's JSON shape.
+ * `closeConnection`: the body will never arrive (a refused `Expect: 100-continue`), so the
+ * connection cannot carry another request and ends with this answer.
+ */
+function sendTransportError(
+  res: ServerResponse,
+  error: FaceQualityError,
+  logger: Logger,
+  closeConnection = false,
+): void {
   const requestId = randomUUID();
   const { response, outcome } = errorResponse(error, requestId);
   logger.info('request refused before the handler', {
@@ -68,13 +110,27 @@ function sendTransportError(res: ServerResponse, error: FaceQualityError, logger
     code: outcome.code,
     error_kind: outcome.kind,
   });
-  // The body is left unread: tell the client the connection ends with this answer.
   res.writeHead(response.statusCode, {
     ...response.headers,
     'content-length': String(Buffer.byteLength(response.body)),
-    connection: 'close',
+    ...(closeConnection ? { connection: 'close' } : {}),
   });
   res.end(response.body);
+}
+
+/**
+ * Answers a request before reading its body: the answer goes out at once (a client that reads
+ * while it sends stops uploading early), and the body is drained so the client can finish sending
+ * and read the answer on a connection that stays open.
+ */
+function refuseBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: FaceQualityError,
+  logger: Logger,
+): void {
+  sendTransportError(res, error, logger);
+  if (expectsBody(req)) discardBody(req);
 }
 
 /** Writes a proxy result back as an HTTP response. */
@@ -108,13 +164,13 @@ function readBody(
       if (sizeBytes > maxBodyBytes) {
         refused = true;
         chunks.length = 0;
-        // Only reachable when the client sends more than its Content-Length announced.
-        sendTransportError(
+        // Unreachable while bodies need a Content-Length within the limit; kept as a bound.
+        refuseBody(
+          req,
           res,
           new FaceQualityError('CONTENT_TOO_LARGE', `Request body exceeds ${maxBodyBytes} bytes`),
           logger,
         );
-        discardBody(req);
         resolveBody(undefined);
         return;
       }
@@ -164,6 +220,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const logger = createLogger({ level: parseLogLevel(config.logLevel), service: SERVICE_NAME });
   const invoke = handler;
   const { maxBodyBytes } = config.limits;
+  const analyses = createLimiter(config.maxConcurrentAnalyses);
+  /** Handler calls in progress: `close` waits for them before releasing the engine. */
+  const inFlight = new Set<Promise<unknown>>();
+
+  const call = (event: APIGatewayProxyEvent, requestId: string): Promise<APIGatewayProxyResult> => {
+    const pending = invoke(event, localContext(requestId));
+    inFlight.add(pending);
+    const forget = (): void => {
+      inFlight.delete(pending);
+    };
+    pending.then(forget, forget);
+    return pending;
+  };
 
   const web = createWebRoutes();
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -171,8 +240,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     if (await web.handle(req, res)) return;
     const refusal = checkContentLength(req.method ?? 'GET', req.headers, maxBodyBytes);
     if (refusal !== undefined) {
-      sendTransportError(res, refusal, logger);
-      discardBody(req);
+      refuseBody(req, res, refusal, logger);
       return;
     }
     const body = await readBody(req, res, maxBodyBytes, logger);
@@ -186,7 +254,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       requestId,
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
     });
-    sendResult(res, await invoke(event, localContext(requestId)));
+    if (!isAnalysis(event)) {
+      sendResult(res, await call(event, requestId));
+      return;
+    }
+    const result = await analyses.run(async () => {
+      // A client that hung up while waiting for a slot is not worth an analysis.
+      if (res.destroyed) return undefined;
+      return call(event, requestId);
+    });
+    if (result !== undefined) sendResult(res, result);
   };
 
   const server = createServer((req, res) => {
@@ -196,11 +273,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       else sendTransportError(res, new FaceQualityError('INTERNAL', 'local server failure'), logger);
     });
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    answerClientError(error, socket, logger);
+  });
   // curl sends `Expect: 100-continue` for bodies over 1 KiB: refuse an oversized body before it is sent.
   server.on('checkContinue', (req, res) => {
     const refusal = checkContentLength(req.method ?? 'GET', req.headers, maxBodyBytes);
     if (refusal !== undefined) {
-      sendTransportError(res, refusal, logger);
+      // The client sends no body after a final answer, so Node could not find the next request.
+      sendTransportError(res, refusal, logger, true);
       return;
     }
     res.writeContinue();
@@ -211,15 +292,57 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${host}:${address.port}`,
+    analyses: () => ({ active: analyses.active, waiting: analyses.waiting }),
     close: () =>
       new Promise<void>((done) => {
         server.close(() => {
-          dispose?.();
-          done();
+          Promise.allSettled([...inFlight]).then(() => {
+            dispose?.();
+            done();
+          });
         });
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * Answers a request Node could not parse (malformed request line or headers, headers over 16 KiB,
+ * conflicting lengths) in the API's JSON shape instead of Node's empty 400/431, then closes the
+ * connection: after a parse error nothing tells where the next request would start.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, logger: Logger): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const message =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 'Request headers are too large'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'Request not received in time'
+        : 'Malformed HTTP request';
+  const requestId = randomUUID();
+  const { response, outcome } = errorResponse(new FaceQualityError('INVALID_ARGUMENT', message), requestId);
+  logger.info('request refused before the handler', {
+    request_id: requestId,
+    status: outcome.status,
+    code: outcome.code,
+    error_kind: outcome.kind,
+    parse_error: error.code,
+  });
+  const head = [
+    `HTTP/1.1 ${response.statusCode} ${STATUS_CODES[response.statusCode] ?? ''}`,
+    ...Object.entries(response.headers ?? {}).map(([name, value]) => `${name}: ${String(value)}`),
+    `content-length: ${Buffer.byteLength(response.body)}`,
+    'connection: close',
+  ];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${response.body}`);
+}
+
+/** Whether `event` is a photo analysis, the work that `config.maxConcurrentAnalyses` bounds. */
+function isAnalysis(event: APIGatewayProxyEvent): boolean {
+  return event.httpMethod.toUpperCase() === 'POST' && event.path === STATELESS_PATH;
 }
 
 /** What `npm start` prints: where the server is and how to call it. */
