@@ -6,7 +6,8 @@ import { FaceQualityError } from '../errors.js';
 import { decryptImage } from './decrypt.js';
 import { derPublicKeyToPem, type EncryptionKeyInfo, rsaKeyInfo } from './key-info.js';
 import { DecryptOnlyKeyringNode } from './keyrings.js';
-import { type EsdkKmsClient, faultRecordingKmsClient } from './kms-faults.js';
+import { kmsClientConfig } from './kms-client.js';
+import { type EsdkKmsClient, faultRecordingKmsClient, withKmsDeadline } from './kms-faults.js';
 import { KMS_RSA_ENCRYPTION_ALGORITHM, KmsRsaKeyringNode } from './kms-rsa-keyring.js';
 import { ensureLocalKeyPair } from './local-keys.js';
 
@@ -59,7 +60,7 @@ function symmetricKeyring(arns: readonly string[], injected: KMS | undefined): K
       );
     }
     if (!clients.has(region)) {
-      const client = injected ?? getClient(KMS, {})(region);
+      const client = injected ?? getClient(KMS, kmsClientConfig())(region);
       if (client === false) throw new Error(`No KMS client for region ${region}`);
       clients.set(region, faultRecordingKmsClient(client));
     }
@@ -83,7 +84,8 @@ function cacheSuccess<T>(load: () => Promise<T>): () => Promise<T> {
 async function fetchKmsPublicKeyPem(kms: KMSClient, keyId: string): Promise<string> {
   let out: GetPublicKeyCommandOutput;
   try {
-    out = await kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
+    const command = new GetPublicKeyCommand({ KeyId: keyId });
+    out = await withKmsDeadline((abortSignal) => kms.send(command, { abortSignal }));
   } catch (e) {
     throw new FaceQualityError('INTERNAL', 'The key service is unavailable', { cause: e });
   }
@@ -155,7 +157,7 @@ export async function createDecryptor(
     }
     if (rsaKeyId !== undefined) {
       const region = regionOfKeyArn(rsaKeyId);
-      const kms = deps.kmsClient ?? new KMSClient(region === undefined ? {} : { region });
+      const kms = deps.kmsClient ?? new KMSClient(kmsClientConfig(region));
       children.push(
         new KmsRsaKeyringNode({ kms, keyId: rsaKeyId, keyNamespace: keys.keyNamespace, keyName: rsaKeyId }),
       );

@@ -5,6 +5,7 @@ import {
   type NodeDecryptionMaterial,
   type NodeEncryptionMaterial,
 } from '@aws-crypto/client-node';
+import { KMS_CALL_SETTINGS } from './kms-client.js';
 import { withKmsFaultScope } from './kms-faults.js';
 
 /**
@@ -60,7 +61,7 @@ export class DecryptOnlyKeyringNode extends KeyringNode {
           // recorded in the scope; any other child error means this EDK was not usable.
         }
       }
-    });
+    }, KMS_CALL_SETTINGS.messageBudgetMs);
     if (!material.hasValidKey()) throw new DataKeyUnavailableError(faults);
     return material;
   }

@@ -7,7 +7,7 @@ import {
   type NodeEncryptionMaterial,
 } from '@aws-crypto/client-node';
 import { DecryptCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { isKmsClientFault, recordKmsFault } from './kms-faults.js';
+import { isKmsClientFault, recordKmsFault, withKmsDeadline } from './kms-faults.js';
 
 /** KMS name of RSA-OAEP with SHA-256 (and MGF1-SHA-256), matching the client's `oaepHash: 'sha256'`. */
 export const KMS_RSA_ENCRYPTION_ALGORITHM = 'RSAES_OAEP_SHA_256';
@@ -68,13 +68,12 @@ export class KmsRsaKeyringNode extends KeyringNode {
       if (!KMS_RSA_CIPHERTEXT_BYTES.has(wrapped.byteLength)) continue;
       let plaintext: Uint8Array | undefined;
       try {
-        const out = await this.#kms.send(
-          new DecryptCommand({
-            KeyId: this.keyId,
-            CiphertextBlob: wrapped,
-            EncryptionAlgorithm: KMS_RSA_ENCRYPTION_ALGORITHM,
-          }),
-        );
+        const command = new DecryptCommand({
+          KeyId: this.keyId,
+          CiphertextBlob: wrapped,
+          EncryptionAlgorithm: KMS_RSA_ENCRYPTION_ALGORITHM,
+        });
+        const out = await withKmsDeadline((abortSignal) => this.#kms.send(command, { abortSignal }));
         plaintext = out.Plaintext;
       } catch (e) {
         if (isKmsClientFault(e)) continue;
