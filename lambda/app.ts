@@ -29,7 +29,7 @@ import { decryptMiddleware } from './http/decrypt.js';
 import { errorResponderMiddleware } from './http/error-responder.js';
 import { ERROR_TABLE, INTERNAL_MESSAGE, SUCCESS_CODE } from './http/error-table.js';
 import { parseFormMiddleware } from './http/parse-form.js';
-import { assessPhoto } from './http/quality.js';
+import { assessPhoto, type QualityPipeline } from './http/quality.js';
 import { requestContextMiddleware, requestState } from './http/request-context.js';
 import { jsonResponse, REQUEST_ID_HEADER, successResponse } from './http/responses.js';
 import { createRouter, type RouteHandler } from './http/router.js';
@@ -46,6 +46,8 @@ export interface AppDependencies {
   readonly decryptor: Pick<Decryptor, 'decryptImage' | 'publicKeyInfo'>;
   /** Present when `config.tracing` is on (loaded by {@link initDependencies}). */
   readonly tracer?: Tracer;
+  /** The image intake; default `openImage` (tests inject a failing one). */
+  readonly open?: QualityPipeline['open'];
 }
 
 export type ApiHandler = MiddyfiedHandler<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
@@ -62,7 +64,7 @@ function routeHandlers(deps: AppDependencies): {
   preflight: RouteHandler;
 } {
   const { config, engine, decryptor } = deps;
-  const pipeline = { open: openImage, engine, limits: config.limits };
+  const pipeline: QualityPipeline = { open: deps.open ?? openImage, engine, limits: config.limits };
 
   const stateless = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     .use(parseFormMiddleware(config.limits))
