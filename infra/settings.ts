@@ -12,7 +12,7 @@ export interface StackSettings {
   readonly stackName: string;
   /** Lambda architecture; the runtime layer is built for it. */
   readonly arch: LambdaArch;
-  /** Function memory in MB (CPU share grows with it). */
+  /** Function memory in MB (CPU share grows with it); at least {@link MIN_MEMORY_MB}. */
   readonly memoryMb: number;
   /** Function timeout in seconds, at most API Gateway's 29 s integration timeout. */
   readonly timeoutSeconds: number;
@@ -56,6 +56,20 @@ export interface StackSettings {
    */
   readonly localKeyDir: string | undefined;
 }
+
+/**
+ * Peak RSS of one request with the largest accepted image (50 MP, 8192×6103 progressive JPEG, the
+ * costliest of the cases `scripts/peak-memory.ts` measures: 718 MB, of which 407 MB after init),
+ * MB, rounded up. Measured 2026-12-02, Node 20, x64, wasm backend.
+ */
+export const MEASURED_PEAK_RSS_MB = 720;
+
+/**
+ * Smallest function memory accepted: the measured peak plus 25 % headroom (the Lambda runtime,
+ * allocator slack, other builds of the dependencies), rounded up to a multiple of 64 MB. A smaller
+ * function would be killed by Lambda on the largest photos the API accepts.
+ */
+export const MIN_MEMORY_MB = Math.ceil((MEASURED_PEAK_RSS_MB * 1.25) / 64) * 64;
 
 /** API Gateway REST's maximum integration timeout (default quota), seconds. */
 export const API_GATEWAY_TIMEOUT_SECONDS = 29;
@@ -140,7 +154,7 @@ export function readSettings(node: Node): StackSettings {
   const settings: StackSettings = {
     stackName: readString(node, 'stackName', 'FaceQuality', /^[A-Za-z][A-Za-z0-9-]{0,63}$/),
     arch,
-    memoryMb: readNumber(node, 'memoryMb', 2048, 128, 10240),
+    memoryMb: readNumber(node, 'memoryMb', 2048, MIN_MEMORY_MB, 10240),
     timeoutSeconds: readNumber(node, 'timeoutSeconds', 28, 1, API_GATEWAY_TIMEOUT_SECONDS),
     reservedConcurrency: readOptionalNumber(node, 'reservedConcurrency', 1, 10000),
     provisionedConcurrency: readNumber(node, 'provisionedConcurrency', 0, 0, 10000),

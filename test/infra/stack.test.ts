@@ -11,7 +11,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { GATEWAY_ERRORS } from '../../infra/constructs/face-api.js';
 import { ESM_BANNER } from '../../infra/constructs/face-function.js';
-import { readSettings } from '../../infra/settings.js';
+import { MEASURED_PEAK_RSS_MB, MIN_MEMORY_MB, readSettings } from '../../infra/settings.js';
 import { findStagedAssets, LAMBDA_UNZIPPED_LIMIT_BYTES } from '../../infra/staged-assets.js';
 import { ERROR_TABLE } from '../../lambda/http/error-table.js';
 import { createLogger } from '../../lambda/observability/logger.js';
@@ -371,6 +371,12 @@ describe('settings', () => {
     );
   });
 
+  test('the memory floor holds the measured peak of a 50 MP photo, and the default is above it', () => {
+    expect(MIN_MEMORY_MB).toBeGreaterThanOrEqual(MEASURED_PEAK_RSS_MB * 1.25);
+    expect(read({}).memoryMb).toBeGreaterThanOrEqual(MIN_MEMORY_MB);
+    expect(read({ memoryMb: String(MIN_MEMORY_MB) }).memoryMb).toBe(MIN_MEMORY_MB);
+  });
+
   test('command-line strings and cdk.json values are read alike', () => {
     expect(
       read({ memoryMb: '4096', tracing: 'true', allowedOrigins: 'https://a.example, https://b.example' }),
@@ -389,6 +395,7 @@ describe('settings', () => {
   test.each([
     [{ timeoutSeconds: '30' }, /timeoutSeconds/],
     [{ memoryMb: 'lots' }, /memoryMb/],
+    [{ memoryMb: String(MIN_MEMORY_MB - 1) }, /memoryMb/],
     [{ arch: 'mips' }, /arch/],
     [{ logRetentionDays: '4' }, /logRetentionDays/],
     [{ allowedOrigins: 'https://a.example/path' }, /allowedOrigins/],
