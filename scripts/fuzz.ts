@@ -16,6 +16,7 @@ import { createHandler, initDependencies } from '../lambda/app.js';
 import { loadConfig } from '../lambda/config.js';
 import type { EncryptionKeyInfo } from '../lambda/crypto/index.js';
 import { startServer } from '../lambda/local/server.js';
+import { redirectJsonLines } from '../lambda/observability/output.js';
 import { buildCorpus, type FuzzCase } from './fuzz-corpus.js';
 import { closeFuzzClient, type FuzzResult, type FuzzSummary, runCases, summarize } from './fuzz-run.js';
 import { liveTensors } from './soak-stats.js';
@@ -59,9 +60,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   process.on('uncaughtException', record);
   const config = loadConfig({ KEY_SOURCE: 'local', LOCAL_KEY_DIR: keyDir, LOG_LEVEL: 'error' });
   const deps = await initDependencies(config);
-  const quiet = (): void => undefined;
-  const handler = createHandler({ ...deps, logSink: quiet });
-  const server = await startServer({ port: 0, config, handler, logSink: quiet });
+  const handler = createHandler(deps);
+  const server = await startServer({ port: 0, config, handler });
+  // Hundreds of log and metric lines (Powertools writes them to stdout/stderr) would bury the report.
+  const restoreOutput = redirectJsonLines(() => undefined);
   try {
     const t1 = performance.now();
     const key = (await (
@@ -91,6 +93,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     };
     return { summary: summarize(results), tensors: { before, after }, unhandled, stillServing, timingsMs };
   } finally {
+    restoreOutput();
     closeFuzzClient();
     await server.close();
     deps.engine.dispose();

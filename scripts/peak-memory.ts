@@ -21,6 +21,7 @@ import { createHandler, initDependencies } from '../lambda/app.js';
 import { DEFAULT_LIMITS, loadConfig } from '../lambda/config.js';
 import { encryptImage, ensureLocalKeyPair, rsaKeyInfo } from '../lambda/crypto/index.js';
 import { localContext, toApiGatewayEvent } from '../lambda/local/event.js';
+import { redirectJsonLines } from '../lambda/observability/output.js';
 import { FACE_FIXTURE } from './fuzz-images.js';
 
 /** The largest accepted image: the longest side allowed, and as tall as 50 MP allows. */
@@ -65,7 +66,9 @@ const mb = (kilobytes: number): number => Math.round(kilobytes / 1000);
 async function measure(bodyFile: string, keyDir: string, concurrent: number): Promise<void> {
   const config = loadConfig({ KEY_SOURCE: 'local', LOCAL_KEY_DIR: keyDir });
   const deps = await initDependencies(config);
-  const handler = createHandler({ ...deps, logSink: () => undefined });
+  const handler = createHandler(deps);
+  // The request's log and metric lines would mix with the one JSON line this child prints.
+  const restoreOutput = redirectJsonLines(() => undefined);
   const body = await readFile(bodyFile);
   const afterInitMb = mb(process.resourceUsage().maxRSS);
   const rssAfterInitMb = Math.round(process.memoryUsage().rss / 1e6);
@@ -91,6 +94,7 @@ async function measure(bodyFile: string, keyDir: string, concurrent: number): Pr
     peakMb: mb(process.resourceUsage().maxRSS),
     wallMs: Math.round(performance.now() - started),
   };
+  restoreOutput();
   process.stdout.write(`${JSON.stringify(out)}\n`);
   deps.engine.dispose();
 }

@@ -6,6 +6,7 @@
  */
 import { loadConfig } from '../lambda/config.js';
 import { startServer } from '../lambda/local/server.js';
+import { redirectJsonLines } from '../lambda/observability/output.js';
 import { processStats } from './soak-stats.js';
 
 /** Messages from scripts/soak.ts. */
@@ -27,13 +28,10 @@ async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, KEY_SOURCE: 'local' });
   // One JSON line per request would flood the soak's output; ERROR lines (500s) are counted.
   let errorLogLines = 0;
-  const server = await startServer({
-    port: 0,
-    config,
-    logSink: (line) => {
-      if (line.includes('"level":"ERROR"')) errorLogLines += 1;
-    },
+  redirectJsonLines((line) => {
+    if (line.includes('"level":"ERROR"')) errorLogLines += 1;
   });
+  const server = await startServer({ port: 0, config });
   process.on('message', (message: SoakCommand) => {
     if (message.type === 'stats')
       send({ type: 'stats', id: message.id, stats: { ...processStats(), errorLogLines } });

@@ -54,8 +54,8 @@ beforeAll(async () => {
     },
   };
   const decryptor = await createDecryptor(config.keys, config.limits);
-  const handler = createHandler({ config, engine, decryptor, logSink: () => undefined });
-  server = await startServer({ port: 0, config, handler, logSink: () => undefined });
+  const handler = createHandler({ config, engine, decryptor });
+  server = await startServer({ port: 0, config, handler });
   key = await fetchKey(server.url);
 });
 

@@ -35,9 +35,8 @@ beforeAll(async () => {
       },
     },
     decryptor,
-    logSink: () => undefined,
   });
-  server = await startServer({ port: 0, config, handler, logSink: () => undefined });
+  server = await startServer({ port: 0, config, handler });
   url = `${server.url}${STATELESS}`;
 });
 

@@ -12,9 +12,10 @@ import { engineOptions } from '../../lambda/config.js';
 import { createDecryptor, type EncryptionKeyInfo } from '../../lambda/crypto/index.js';
 import { KMS_CALL_SETTINGS } from '../../lambda/crypto/kms-client.js';
 import { createEngine, type Engine } from '../../lambda/engine/index.js';
-import { decodeImage } from '../../lambda/image/decode.js';
+import { openImage } from '../../lambda/image/decode.js';
 import type { RunningServer } from '../../lambda/local/server.js';
 import { startServer } from '../../lambda/local/server.js';
+import { redirectJsonLines } from '../../lambda/observability/output.js';
 import { liveTensors } from '../../scripts/soak-stats.js';
 import { type FakeKms, startFakeKms } from '../helpers/fake-kms.js';
 import { readFixture } from '../helpers/fixtures.js';
@@ -43,7 +44,10 @@ let key: EncryptionKeyInfo;
 let photo: string;
 const faults = { model: false, decoder: false };
 
+let stopCapture: () => void = () => undefined;
+
 beforeAll(async () => {
+  stopCapture = redirectJsonLines((line) => logLines.push(line));
   keyDir = await tempDir('faults-keys');
   const config = testConfig(keyDir, { KEY_SOURCE: 'kms', KMS_RSA_KEY_ARN: KEY_ARN });
   kms = await startFakeKms(KEY_ARN, rsaKeyPair().privateKeyPem);
@@ -55,24 +59,24 @@ beforeAll(async () => {
       return engine.analyze(image);
     },
   };
-  const faultyDecode: AppDependencies['decode'] = (bytes, limits) => {
+  const faultyOpen: AppDependencies['open'] = (bytes, limits) => {
     if (faults.decoder) return Promise.reject(new Error('simulated vips failure: out of memory'));
-    return decodeImage(bytes, limits);
+    return openImage(bytes, limits);
   };
   const handler = createHandler({
     config,
     engine: faultyEngine,
     decryptor,
-    decode: faultyDecode,
-    logSink: (line) => logLines.push(line),
+    open: faultyOpen,
   });
-  server = await startServer({ port: 0, config, handler, logSink: () => undefined });
+  server = await startServer({ port: 0, config, handler });
   url = `${server.url}${STATELESS}`;
   key = await fetchKey(server.url);
   photo = await encrypt(await readFixture('astronaut.png'), key);
 });
 
 afterAll(async () => {
+  stopCapture();
   await server?.close();
   await kms?.close();
   engine?.dispose();
