@@ -137,7 +137,7 @@ async function main(): Promise<void> {
           '--key',
           join(dir, 'keys'),
           '--concurrent',
-          String(concurrent),
+          String(atOnce),
         ],
         { encoding: 'utf8', maxBuffer: 1 << 20 },
       );

@@ -15,7 +15,8 @@
  *    most `MAX_ENCRYPTED_DATA_KEYS`): `messageBudgetMs`; calls past it are not made.
  *
  * Worst case of the decrypt stage: `messageBudgetMs` (8 s), which leaves the 50 MP decode and
- * analysis (about 3 s measured, README "Memory") far inside the function's 28 s timeout.
+ * analysis (4-8 s measured on a busy shared core, `scripts/peak-memory.ts`) inside the function's
+ * 28 s timeout.
  */
 import type { KMSClientConfig } from '@aws-sdk/client-kms';
 
