@@ -447,7 +447,10 @@ export function truncate(bytes: Buffer, length: number): Buffer {
   return Buffer.from(bytes.subarray(0, Math.max(0, Math.min(bytes.length, length))));
 }
 
-/** `bytes` with `count` random bits flipped in `[start, end)`. */
+/**
+ * `bytes` with `count` distinct random bits flipped in `[start, end)` (distinct, so that two flips
+ * never cancel out and a "tampered" copy is never the original).
+ */
 export function flipBits(
   bytes: Buffer,
   count: number,
@@ -456,10 +459,12 @@ export function flipBits(
   end = bytes.length,
 ): Buffer {
   const out = Buffer.from(bytes);
-  const span = Math.max(1, Math.min(end, out.length) - start);
-  for (let i = 0; i < count; i++) {
-    const at = start + random.int(span);
-    if (at < out.length) out[at] = (out[at] ?? 0) ^ (1 << random.int(8));
+  const spanBits = Math.max(0, Math.min(end, out.length) - start) * 8;
+  const flipped = new Set<number>();
+  while (flipped.size < Math.min(count, spanBits)) flipped.add(random.int(spanBits));
+  for (const bit of flipped) {
+    const at = start + Math.floor(bit / 8);
+    out[at] = (out[at] ?? 0) ^ (1 << (bit % 8));
   }
   return out;
 }
