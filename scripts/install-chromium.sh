@@ -14,6 +14,10 @@ if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null; then
 fi
 echo "install-chromium: installing Debian's chromium for the browser test" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends chromium >/dev/null
-/usr/bin/chromium --version >&2 || true
+# A failed install (no mirror reachable) must not fail CI on its own: the browser test then skips
+# and says why, loudly, while every other test still runs.
+if apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; then
+  /usr/bin/chromium --version >&2 || true
+else
+  echo "install-chromium: apt-get could not install chromium; the browser test will be SKIPPED" >&2
+fi
