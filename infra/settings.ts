@@ -59,8 +59,9 @@ export interface StackSettings {
 
 /**
  * Peak RSS of one request with the largest accepted image (50 MP, 8192×6103 progressive JPEG, the
- * costliest of the cases `scripts/peak-memory.ts` measures: 751 MB, of which 378 MB after init;
- * a baseline JPEG peaks at 459 MB), MB, rounded up. Measured 2026-12-02, Node 20, x64, wasm backend.
+ * costliest of the cases `scripts/peak-memory.ts` measures: 741 MB, of which 399 MB after init;
+ * a baseline JPEG peaks at 448 MB; 751 MB with the engine before the detector cascade), MB,
+ * rounded up. Measured 2026-12-02, Node 20, x64, wasm backend.
  */
 export const MEASURED_PEAK_RSS_MB = 760;
 
