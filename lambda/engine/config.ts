@@ -67,6 +67,12 @@ export interface EngineConfig {
   readonly landmarkRefinePasses: number;
   /** Run one inference on a blank image at load so the first request is not slow. */
   readonly warmUp: boolean;
+  /**
+   * Load (and warm up) SSD MobileNetV1 at start-up as well. Off by default: only photos where
+   * BlazeFace is unsure need it, and it is most of the start-up cost (weights and first
+   * inference), which the first such photo pays instead. On for provisioned capacity.
+   */
+  readonly ssdAtInit: boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -121,6 +127,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = Object.freeze({
   regionMinIodPx: 160,
   landmarkRefinePasses: 1,
   warmUp: true,
+  ssdAtInit: false,
 });
 
 /** Defaults overlaid with the defined fields of `partial`; validated and frozen. Throws RangeError on bad values. */

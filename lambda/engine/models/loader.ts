@@ -1,4 +1,6 @@
-/** Models behind one loader: backend start, both nets' weights, and a warm-up inference. */
+/** Models behind one loader: backend start, the nets' weights, and a warm-up inference. */
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { EngineConfig } from '../config.js';
 import type { TfRuntime } from './backend.js';
 import { initBackend } from './backend.js';
@@ -13,7 +15,10 @@ import { loadLandmarker } from './landmarker.js';
 
 export interface Models {
   readonly runtime: TfRuntime;
-  /** SSD MobileNetV1: the cascade's second stage. */
+  /**
+   * SSD MobileNetV1: the cascade's second stage. Unless `ssdAtInit`, its weights load on the first
+   * prediction (only some photos need it), which also pays its first-inference cost.
+   */
   readonly detector: FaceDetector;
   /** BlazeFace: the cascade's first stage. */
   readonly blazeface: Blazeface;
@@ -30,19 +35,53 @@ export interface Models {
 /** Side of the blank warm-up image; any size works (the detector always sees 512×512). */
 const WARM_UP_SIDE_PX = 64;
 
+/** The SSD weights' manifest in `modelsDir`: checked at load even when the weights load later. */
+const SSD_MANIFEST = 'ssd_mobilenetv1_model-weights_manifest.json';
+
 /**
- * Starts the backend, loads BlazeFace, FaceMesh (face presence), SSD MobileNetV1 and
- * face_landmark_68 from `config.modelsDir`, then (when `config.warmUp`) runs each net once on a
- * blank image, because the first inference of a net on a fresh backend costs up to a second more
- * than the next ones.
+ * A {@link FaceDetector} that loads on its first prediction (once, shared by concurrent callers; a
+ * failed load is retried by the next call). Disposing before any prediction loads nothing.
+ */
+export function lazyFaceDetector(load: () => Promise<FaceDetector>): FaceDetector {
+  let loading: Promise<FaceDetector> | undefined;
+  let disposed = false;
+  const get = (): Promise<FaceDetector> => {
+    if (disposed) return Promise.reject(new Error('face detector disposed'));
+    if (loading === undefined) {
+      const attempt = load();
+      loading = attempt;
+      attempt.catch(() => {
+        if (loading === attempt) loading = undefined;
+      });
+    }
+    return loading;
+  };
+  return {
+    predict: async (image, options) => (await get()).predict(image, options),
+    dispose: () => {
+      disposed = true;
+      loading?.then((d) => d.dispose()).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Starts the backend, loads BlazeFace, FaceMesh (face presence) and face_landmark_68 (SSD
+ * MobileNetV1 too when `config.ssdAtInit`, otherwise on first use: its files are only checked),
+ * then (when `config.warmUp`) runs each loaded net once on a blank image, because the first
+ * inference of a net on a fresh backend costs several times the next ones.
  */
 export async function loadModels(
-  config: Pick<EngineConfig, 'backend' | 'wasmDir' | 'modelsDir' | 'humanModelsDir' | 'warmUp'>,
+  config: Pick<EngineConfig, 'backend' | 'wasmDir' | 'modelsDir' | 'humanModelsDir' | 'warmUp' | 'ssdAtInit'>,
 ): Promise<Models> {
   const started = performance.now();
   const runtime = await initBackend(config);
   const [ssd, blaze, mesh, marks] = await Promise.allSettled([
-    loadFaceDetector(runtime, config.modelsDir),
+    config.ssdAtInit
+      ? loadFaceDetector(runtime, config.modelsDir)
+      : access(join(config.modelsDir, SSD_MANIFEST)).then(() =>
+          lazyFaceDetector(() => loadFaceDetector(runtime, config.modelsDir)),
+        ),
     loadBlazeface(runtime, config.humanModelsDir),
     loadFaceVerifier(runtime, config.humanModelsDir),
     loadLandmarker(runtime, config.modelsDir),
@@ -78,7 +117,7 @@ export async function loadModels(
     const box = { x: 8, y: 8, width: 48, height: 48 };
     await blazeface.predict(blank, { minScore: 1, iouThreshold: 0.5 });
     await verifier.predict(region, [box], 1.5);
-    await detector.predict(blank, { minScore: 1, iouThreshold: 0.5 });
+    if (config.ssdAtInit) await detector.predict(blank, { minScore: 1, iouThreshold: 0.5 });
     await landmarker.predict(region, [box]);
     warmUpMs = performance.now() - warmStart;
   }
