@@ -4,7 +4,10 @@
  * thread) on the same photos, in one process, the two alternating run by run so that both see the
  * same load. Photos: 0.3, 2 and 12 MP JPEGs made from the public-domain astronaut fixture, and a
  * group photo read in place from ../shared/data/dev when present (skipped with a message otherwise).
- * Prints per-stage medians and p95, init time and peak RSS, and writes a JSON record.
+ * Prints per-stage medians and p95, init time and peak RSS, and writes a JSON record. Next to wall
+ * time it gives each pipeline's CPU time (process.cpuUsage around each run: every thread of the
+ * process, sharp's included), which a shared, loaded machine inflates far less than wall time; the
+ * load average is printed with the figures.
  *
  * Options:
  *   --runs N        timed runs per photo and pipeline (default 9, after one untimed warm-up run)
@@ -13,7 +16,7 @@
  *   --json FILE     where the record goes (default bench-results.json; `-` = none)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lambda/config.js';
@@ -100,27 +103,44 @@ interface CaseResult {
   megabytes: number;
   faces: { faceQuality: number; faceApi: number };
   totalMs: { faceQuality: { median: number; p95: number }; faceApi: { median: number; p95: number } };
+  /** Process CPU time per run (all threads), medians. */
+  cpuMs: { faceQuality: number; faceApi: number };
   ratio: number;
+  ratioCpu: number;
   stagesMs: Record<string, { median: number; p95: number }>;
 }
+
+const cpuNowMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const loadAverage = (): string =>
+  loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ');
+const loadAtStart = loadAverage();
 
 const results: CaseResult[] = [];
 for (const photo of await photos()) {
   const oursMs: number[] = [];
   const theirsMs: number[] = [];
+  const oursCpu: number[] = [];
+  const theirsCpu: number[] = [];
   const stageSamples: Record<string, number[]> = {};
   let faces = { faceQuality: 0, faceApi: 0 };
   for (let i = 0; i <= runs; i++) {
-    let t = performance.now();
+    let [t, c] = [performance.now(), cpuNowMs()];
     const o = await ours(photo.bytes);
-    const oMs = performance.now() - t;
-    t = performance.now();
+    const [oMs, oCpu] = [performance.now() - t, cpuNowMs() - c];
+    [t, c] = [performance.now(), cpuNowMs()];
     const theirs = await faceApiPipeline(photo.bytes);
-    const tMs = performance.now() - t;
+    const [tMs, tCpu] = [performance.now() - t, cpuNowMs() - c];
     faces = { faceQuality: o.faces, faceApi: theirs };
     if (i === 0) continue; // warm-up
     oursMs.push(oMs);
     theirsMs.push(tMs);
+    oursCpu.push(oCpu);
+    theirsCpu.push(tCpu);
     for (const [k, v] of Object.entries(o.stages)) stageSamples[k] = [...(stageSamples[k] ?? []), v];
   }
   const { image } = await decodeImage(photo.bytes, limits);
@@ -131,7 +151,9 @@ for (const photo of await photos()) {
     megabytes: Math.round(photo.bytes.length / 1e4) / 100,
     faces,
     totalMs: { faceQuality: summary(oursMs), faceApi: summary(theirsMs) },
+    cpuMs: { faceQuality: Math.round(median(oursCpu)), faceApi: Math.round(median(theirsCpu)) },
     ratio: Math.round((median(oursMs) / median(theirsMs)) * 100) / 100,
+    ratioCpu: Math.round((median(oursCpu) / median(theirsCpu)) * 100) / 100,
     stagesMs: Object.fromEntries(Object.entries(stageSamples).map(([k, v]) => [k, summary(v)])),
   });
 }
@@ -140,6 +162,7 @@ const record = {
   date: new Date().toISOString(),
   machine: `${cpus().length}× ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.arch}`,
   backend: engine.backend,
+  loadAverage: { start: loadAtStart, end: loadAverage() },
   runs,
   engineInitMs: Math.round(initMs),
   engineColdStartMs: engine.coldStartMs,
@@ -148,15 +171,15 @@ const record = {
 };
 
 console.log(
-  `backend ${record.backend}; ${record.machine}; ${runs} runs per photo after a warm-up; engine init ${record.engineInitMs} ms; peak RSS ${record.peakRssMb} MB (both pipelines in this process)`,
+  `backend ${record.backend}; ${record.machine}; load average ${record.loadAverage.start} → ${record.loadAverage.end}; ${runs} runs per photo after a warm-up; engine init ${record.engineInitMs} ms; peak RSS ${record.peakRssMb} MB (both pipelines in this process)`,
 );
 console.log(
-  '\n| photo | size | faces (ours / face-api) | face-quality median (p95) | face-api median (p95) | ratio |',
+  '\n| photo | size | faces (ours / face-api) | face-quality median (p95) | face-api median (p95) | ratio | CPU median ours / face-api | ratio CPU |',
 );
-console.log('|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
-    `| ${r.photo} | ${r.sizePx}, ${r.megabytes} MB | ${r.faces.faceQuality} / ${r.faces.faceApi} | ${r.totalMs.faceQuality.median} (${r.totalMs.faceQuality.p95}) ms | ${r.totalMs.faceApi.median} (${r.totalMs.faceApi.p95}) ms | ${r.ratio} |`,
+    `| ${r.photo} | ${r.sizePx}, ${r.megabytes} MB | ${r.faces.faceQuality} / ${r.faces.faceApi} | ${r.totalMs.faceQuality.median} (${r.totalMs.faceQuality.p95}) ms | ${r.totalMs.faceApi.median} (${r.totalMs.faceApi.p95}) ms | ${r.ratio} | ${r.cpuMs.faceQuality} / ${r.cpuMs.faceApi} ms | ${r.ratioCpu} |`,
   );
 }
 console.log('\nface-quality stages, median (p95) ms:');

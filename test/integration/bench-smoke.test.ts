@@ -31,6 +31,7 @@ test('the benchmark smoke run measures both pipelines and writes its JSON record
       results: {
         faces: { faceQuality: number; faceApi: number };
         ratio: number;
+        ratioCpu: number;
         stagesMs: Record<string, unknown>;
       }[];
     };
@@ -41,6 +42,7 @@ test('the benchmark smoke run measures both pipelines and writes its JSON record
     const [small] = record.results;
     expect(small?.faces).toEqual({ faceQuality: 1, faceApi: 1 });
     expect(small?.ratio).toBeGreaterThan(0);
+    expect(small?.ratioCpu).toBeGreaterThan(0);
     expect(Object.keys(small?.stagesMs ?? {})).toEqual(
       expect.arrayContaining(['resize', 'detect', 'landmarks']),
     );
