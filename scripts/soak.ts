@@ -307,25 +307,16 @@ async function main(): Promise<void> {
     // loaded engine with itself.
     const warmUp = mix.find((r) => r.name === 'no-face');
     if (warmUp !== undefined) {
-      await fetch(`${url}${warmUp.path}`, {
-        method: warmUp.method,
-        body: new Uint8Array(warmUp.body),
-        ...(warmUp.contentType === undefined ? {} : { headers: { 'content-type': warmUp.contentType } }),
-      }).then((r) => r.arrayBuffer());
+      const agent = new Agent({ keepAlive: false });
+      await send(agent, url, warmUp);
+      agent.destroy();
     }
     const stats: { minute: number; stats: Stats }[] = [{ minute: 0, stats: await askStats(child) }];
     process.stdout.write(`before: RSS ${stats[0]?.stats.rssMb} MB, tensors ${stats[0]?.stats.numTensors}\n`);
     const reports: MinuteReport[] = [];
     let reported = 0;
-    const sampler = setInterval(() => {
-      if (serverDied) return;
-      const minute = minuteOf();
-      askStats(child).then(
-        (s) => stats.push({ minute, stats: s }),
-        () => undefined,
-      );
-      // A minute is reported once the next one has begun.
-      while (reported < minute - 1) {
+    const reportUpTo = (minute: number): void => {
+      while (reported < minute) {
         reported += 1;
         const report = minuteReport(
           reported,
@@ -335,6 +326,16 @@ async function main(): Promise<void> {
         reports.push(report);
         process.stdout.write(`${formatMinute(report)}\n`);
       }
+    };
+    const sampler = setInterval(() => {
+      if (serverDied) return;
+      const minute = minuteOf();
+      askStats(child).then(
+        (s) => stats.push({ minute, stats: s }),
+        () => undefined,
+      );
+      // A minute is reported once the next one has begun.
+      reportUpTo(minute - 1);
     }, 5000);
 
     const client = async (): Promise<void> => {
@@ -357,16 +358,7 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     const finalStats = await askStats(child).catch(() => undefined);
     if (finalStats !== undefined) stats.push({ minute: lastMinute, stats: finalStats });
-    while (reported < lastMinute) {
-      reported += 1;
-      const report = minuteReport(
-        reported,
-        samples.filter((x) => x.minute === reported),
-        stats.filter((x) => x.minute === reported).map((x) => x.stats),
-      );
-      reports.push(report);
-      process.stdout.write(`${formatMinute(report)}\n`);
-    }
+    reportUpTo(lastMinute);
     const unexpectedNames = [
       ...new Set(samples.filter((x) => !x.expected).map((x) => `${x.name}→${x.code}`)),
     ];
