@@ -184,6 +184,7 @@ export function engineOptions(config: AppConfig): Partial<EngineConfig> {
     modelsDir: config.modelsDir,
     // The models layer holds the face-api weights at its root and models/ at the same relative paths.
     humanModelsDir: config.modelsDir === undefined ? undefined : join(config.modelsDir, 'human'),
+    headsDir: config.modelsDir === undefined ? undefined : join(config.modelsDir, 'heads'),
     wasmDir: config.wasmDir,
     detectMaxSidePx: config.detectMaxSidePx,
     minDetectionScore: config.minDetectionScore,

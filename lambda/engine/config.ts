@@ -21,6 +21,8 @@ export interface EngineConfig {
   readonly modelsDir: string;
   /** Folder with BlazeFace and FaceMesh (`blazeface-back.json`, `facemesh.json` and their `.bin`). */
   readonly humanModelsDir: string;
+  /** Folder with our trained heads, one sub-folder per head (`occlusion/`). */
+  readonly headsDir: string;
   /** Folder with `tfjs-backend-wasm*.wasm`. */
   readonly wasmDir: string;
   readonly backend: BackendName;
@@ -73,6 +75,11 @@ export interface EngineConfig {
    * inference), which the first such photo pays instead. On for provisioned capacity.
    */
   readonly ssdAtInit: boolean;
+  /**
+   * Occlusion from the trained occlusion head (`models/heads/occlusion`); false = the analytic
+   * colour/texture cues of the first version (kept for comparison in `npm run eval`).
+   */
+  readonly occlusionHead: boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -100,6 +107,12 @@ function defaultHumanModelsDir(): string {
   return existsSync(fromSource) ? fromSource : join(process.cwd(), 'models', 'human');
 }
 
+/** The repository's `models/heads`, or `./models/heads` when this code runs bundled elsewhere. */
+function defaultHeadsDir(): string {
+  const fromSource = fileURLToPath(new URL('../../models/heads', import.meta.url));
+  return existsSync(fromSource) ? fromSource : join(process.cwd(), 'models', 'heads');
+}
+
 /** The `dist/` folder of the installed `@tensorflow/tfjs-backend-wasm`, or `./wasm` when it is not installed. */
 function defaultWasmDir(): string {
   const dir = packageDir('@tensorflow/tfjs-backend-wasm');
@@ -109,6 +122,7 @@ function defaultWasmDir(): string {
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = Object.freeze({
   modelsDir: defaultModelsDir(),
   humanModelsDir: defaultHumanModelsDir(),
+  headsDir: defaultHeadsDir(),
   wasmDir: defaultWasmDir(),
   backend: 'auto',
   detector: 'cascade',
@@ -128,6 +142,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = Object.freeze({
   landmarkRefinePasses: 1,
   warmUp: true,
   ssdAtInit: false,
+  occlusionHead: true,
 });
 
 /** Defaults overlaid with the defined fields of `partial`; validated and frozen. Throws RangeError on bad values. */

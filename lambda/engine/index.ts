@@ -4,9 +4,10 @@
  */
 import type { EngineConfig } from './config.js';
 import { resolveEngineConfig } from './config.js';
-import type { ImageFrame } from './measures/types.js';
+import type { ImageFrame, MeasureInput } from './measures/types.js';
 import type { Models } from './models/loader.js';
 import { loadModels } from './models/loader.js';
+import { type OcclusionHead, occlusionHeadInput, type PartVisibility } from './models/occlusion-head.js';
 import { locateFaces } from './pipeline.js';
 import { assessFace, roundQuality } from './quality.js';
 import type { AnalysisResult, FaceQuality, ImageSource, RawImage } from './types.js';
@@ -34,6 +35,22 @@ export interface Engine {
 
 const elapsedMs = (since: number): number => Math.round((performance.now() - since) * 10) / 10;
 
+/**
+ * The occlusion head's answer for each face (in order; undefined for a face without usable
+ * landmarks), or none at all without the head.
+ */
+async function predictOcclusion(
+  head: OcclusionHead | undefined,
+  inputs: readonly MeasureInput[],
+): Promise<(PartVisibility | undefined)[]> {
+  if (head === undefined) return [];
+  const crops = inputs.map((input) => occlusionHeadInput(input));
+  const ready = crops.filter((c): c is Float32Array => c !== null);
+  const answers = await head.predict(ready);
+  let k = 0;
+  return crops.map((c) => (c === null ? undefined : answers[k++]));
+}
+
 async function analyzeWith(
   models: Models,
   config: EngineConfig,
@@ -53,9 +70,12 @@ async function analyzeWith(
   };
   // A face that cannot be measured honestly (degenerate landmarks, or a non-finite value caught by
   // the last-resort guard in `roundQuality`) is left out: no default may pose as a measurement.
+  const inputs = located.faces.map((f) => ({ image, frame, box: f.box, landmarks: f.landmarks }));
+  const occlusion = await predictOcclusion(models.occlusionHead, inputs);
   const faces: FaceQuality[] = [];
-  for (const f of located.faces) {
-    const assessed = assessFace({ image, frame, box: f.box, landmarks: f.landmarks });
+  for (const [i, input] of inputs.entries()) {
+    const visibility = occlusion[i];
+    const assessed = assessFace(input, visibility === undefined ? {} : { occlusion: visibility });
     const rounded = assessed === null ? null : roundQuality(assessed);
     if (rounded !== null) faces.push(rounded);
   }

@@ -1,6 +1,7 @@
 /**
  * One face's contract object from its measure input: every measure is a pure function of
- * (full-resolution image, 68 landmarks, detector box). Rounding for the wire happens here only.
+ * (full-resolution image, 68 landmarks, detector box) and of what the trained heads said of the
+ * face. Rounding for the wire happens here only.
  */
 import { measureBrightness } from './measures/brightness.js';
 import { measureDistance2Center } from './measures/distance2center.js';
@@ -14,7 +15,14 @@ import { measureRect } from './measures/rect.js';
 import { measureSharpness } from './measures/sharpness.js';
 import { measureSize } from './measures/size.js';
 import type { MeasureInput } from './measures/types.js';
+import type { PartVisibility } from './models/occlusion-head.js';
 import type { FaceQuality, Occlusion, Pose } from './types.js';
+
+/** What the trained heads said about one face, fed to the measures that use them. */
+export interface LearnedMeasures {
+  /** The occlusion head's visible share per part; absent = analytic occlusion. */
+  readonly occlusion?: PartVisibility;
+}
 
 /** Decimal places of every float in the response. */
 export const OUTPUT_DECIMALS = 4;
@@ -25,7 +33,7 @@ export const OUTPUT_DECIMALS = 4;
  * face has no honest pose, occlusion or mouth opening, and a default (a frontal pose, a visible
  * face) would read as a real measurement, so the engine leaves it out of `faces`.
  */
-export function assessFace(input: MeasureInput): FaceQuality | null {
+export function assessFace(input: MeasureInput, learned: LearnedMeasures = {}): FaceQuality | null {
   if (!landmarksUsable(input.landmarks)) return null;
   const pose = measurePose(input);
   if (pose === null) return null;
@@ -33,7 +41,7 @@ export function assessFace(input: MeasureInput): FaceQuality | null {
   return {
     rect: measureRect(input),
     pose,
-    occlusion: measureOcclusion(input),
+    occlusion: measureOcclusion(input, learned.occlusion),
     distance2center: measureDistance2Center(input, features),
     size: measureSize(input, features),
     brightness: measureBrightness(input),

@@ -58,7 +58,7 @@ async function referenceLandmarks(item: DevItem, image: RawImage): Promise<Landm
   const c = loadCache();
   const hit = c[key];
   if (hit !== undefined) return hit;
-  const config = resolveEngineConfig({ warmUp: false });
+  const config = resolveEngineConfig({ warmUp: false, occlusionHead: false });
   models ??= await loadModels(config);
   const { faces } = await locateFaces(models, config, image);
   const landmarks = faces[0]?.landmarks;
@@ -89,6 +89,21 @@ function portrait(image: RawImage, landmarks: Landmarks68): { image: RawImage; t
 }
 
 /**
+ * The photo of `item` (the portrait crop for ground-truth sets) and its truth landmarks: ground
+ * truth where the set has it, else the cached reference landmarks (null when no face was found).
+ */
+export async function truthFace(
+  item: DevItem,
+): Promise<{ image: RawImage; truth: Landmarks68 | null; truthSource: BaseFace['truthSource'] }> {
+  const photo = await readDevImage(item.file);
+  if (item.landmarks !== undefined) {
+    const { image, truth } = portrait(photo, item.landmarks);
+    return { image, truth, truthSource: 'ground-truth' };
+  }
+  return { image: photo, truth: await referenceLandmarks(item, photo), truthSource: 'reference' };
+}
+
+/**
  * The base face of `item` (null when it has no usable truth landmarks) and how many faces the black
  * box answered for the photo (the portrait crop for ground-truth sets), for the detection rates.
  */
@@ -96,17 +111,7 @@ export async function baseFace(
   item: DevItem,
   box: BlackBox,
 ): Promise<{ base: BaseFace | null; faceCount: number }> {
-  const photo = await readDevImage(item.file);
-  let image = photo;
-  let truth: Landmarks68 | null;
-  let truthSource: BaseFace['truthSource'];
-  if (item.landmarks !== undefined) {
-    ({ image, truth } = portrait(photo, item.landmarks));
-    truthSource = 'ground-truth';
-  } else {
-    truth = await referenceLandmarks(item, photo);
-    truthSource = 'reference';
-  }
+  const { image, truth, truthSource } = await truthFace(item);
   const faces = await box.analyze(image);
   if (truth === null) return { base: null, faceCount: faces.length };
   const base: BaseFace = {

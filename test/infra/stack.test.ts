@@ -104,6 +104,9 @@ describe('default deployment (real bundling, arm64)', () => {
       assets.layers.some((layer) => existsSync(join(layer.dir, rel)));
     expect(layerFile('models/ssd_mobilenetv1_model.bin')).toBe(true);
     expect(layerFile('models/face_landmark_68_model-weights_manifest.json')).toBe(true);
+    // Our trained occlusion head travels in the same layer.
+    expect(layerFile('models/heads/occlusion/occlusion.bin')).toBe(true);
+    expect(layerFile('models/heads/occlusion/occlusion-weights_manifest.json')).toBe(true);
     expect(layerFile('wasm/tfjs-backend-wasm-simd.wasm')).toBe(true);
     expect(layerFile('nodejs/node_modules/sharp/package.json')).toBe(true);
     expect(layerFile('nodejs/node_modules/@img/sharp-linux-arm64/package.json')).toBe(true);

@@ -29,6 +29,7 @@
  */
 import { frameOf } from '../frame.js';
 import type { Landmarks68 } from '../landmarks.js';
+import type { PartVisibility } from '../models/occlusion-head.js';
 import type { Occlusion, Point } from '../types.js';
 import { clipToRect } from './five-features.js';
 import { fitSkinModel, MIN_CHROMA_SUM, type RgbSamples, type SkinModel } from './pixels/chroma.js';
@@ -221,14 +222,37 @@ function medianLuma(regions: readonly RgbSamples[]): number {
 }
 
 /**
+ * Occlusion from the trained head's visible shares (`models/occlusion-head.ts`): each part is the
+ * head's share, capped by the share of its region inside the photo (a part past the border is not
+ * visible, whatever the crop's black padding made the head believe); `total` is the area-weighted
+ * mean, as below.
+ */
+export function occlusionFromHead(input: MeasureInput, learned: PartVisibility): Occlusion {
+  const photo = frameOf(input);
+  const result: Record<PartName, number> = { left_eye: 0, right_eye: 0, nose: 0, mouth: 0 };
+  let weighted = 0;
+  let weight = 0;
+  for (const part of partRegions(input.landmarks, faceFrame(input.landmarks))) {
+    const { areaPx2, share: inImage } = areaInImage(part.polygon, photo.widthPx, photo.heightPx);
+    const v = clamp01(Math.min(learned[part.name], inImage));
+    result[part.name] = v;
+    weighted += v * areaPx2;
+    weight += areaPx2;
+  }
+  return { ...result, total: weight > 0 ? clamp01(weighted / weight) : 0 };
+}
+
+/**
  * Visible fraction in [0, 1] of the subject's eyes, nose and mouth (1 = not occluded) and their
- * area-weighted mean `total`. What lies outside the image is not visible (see the module header),
+ * area-weighted mean `total`. With `learned` (the occlusion head's answer) see
+ * {@link occlusionFromHead}; without, the analytic cues of the module header. What lies outside the image is not visible (see the module header),
  * so all 0 when every region misses the image. A face too dark for a skin model is judged
  * on luma, texture and structure (module header). Throws RangeError when the landmarks are not 68
  * finite points: there are no parts to judge (`assessFace` never passes such a face).
  */
-export function measureOcclusion(input: MeasureInput): Occlusion {
+export function measureOcclusion(input: MeasureInput, learned?: PartVisibility): Occlusion {
   if (!landmarksUsable(input.landmarks)) throw new RangeError('occlusion needs 68 finite landmarks');
+  if (learned !== undefined) return occlusionFromHead(input, learned);
   const frame = faceFrame(input.landmarks);
   const photo = frameOf(input);
   const parts = partRegions(input.landmarks, frame);

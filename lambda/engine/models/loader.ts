@@ -12,6 +12,8 @@ import type { FaceVerifier } from './face-verifier.js';
 import { loadFaceVerifier } from './face-verifier.js';
 import type { Landmarker } from './landmarker.js';
 import { loadLandmarker } from './landmarker.js';
+import type { OcclusionHead } from './occlusion-head.js';
+import { loadOcclusionHead, OCCLUSION_HEAD_CHANNELS, OCCLUSION_HEAD_INPUT_PX } from './occlusion-head.js';
 
 export interface Models {
   readonly runtime: TfRuntime;
@@ -25,6 +27,8 @@ export interface Models {
   /** FaceMesh face presence: drops boxes that are not human faces. */
   readonly verifier: FaceVerifier;
   readonly landmarker: Landmarker;
+  /** Our trained occlusion head; absent when `occlusionHead` is off. */
+  readonly occlusionHead?: OcclusionHead;
   /** Milliseconds from the call to ready-to-serve: backend start, weights, warm-up. */
   readonly coldStartMs: number;
   /** Milliseconds of the warm-up inference alone (0 when disabled). */
@@ -66,17 +70,28 @@ export function lazyFaceDetector(load: () => Promise<FaceDetector>): FaceDetecto
 }
 
 /**
- * Starts the backend, loads BlazeFace, FaceMesh (face presence) and face_landmark_68 (SSD
+ * Starts the backend, loads BlazeFace, FaceMesh (face presence), face_landmark_68, the occlusion
+ * head when `config.occlusionHead` (SSD
  * MobileNetV1 too when `config.ssdAtInit`, otherwise on first use: its files are only checked),
  * then (when `config.warmUp`) runs each loaded net once on a blank image, because the first
  * inference of a net on a fresh backend costs several times the next ones.
  */
 export async function loadModels(
-  config: Pick<EngineConfig, 'backend' | 'wasmDir' | 'modelsDir' | 'humanModelsDir' | 'warmUp' | 'ssdAtInit'>,
+  config: Pick<
+    EngineConfig,
+    | 'backend'
+    | 'wasmDir'
+    | 'modelsDir'
+    | 'humanModelsDir'
+    | 'headsDir'
+    | 'warmUp'
+    | 'ssdAtInit'
+    | 'occlusionHead'
+  >,
 ): Promise<Models> {
   const started = performance.now();
   const runtime = await initBackend(config);
-  const [ssd, blaze, mesh, marks] = await Promise.allSettled([
+  const [ssd, blaze, mesh, marks, head] = await Promise.allSettled([
     config.ssdAtInit
       ? loadFaceDetector(runtime, config.modelsDir)
       : access(join(config.modelsDir, SSD_MANIFEST)).then(() =>
@@ -85,25 +100,29 @@ export async function loadModels(
     loadBlazeface(runtime, config.humanModelsDir),
     loadFaceVerifier(runtime, config.humanModelsDir),
     loadLandmarker(runtime, config.modelsDir),
+    config.occlusionHead ? loadOcclusionHead(runtime, config.headsDir) : Promise.resolve(undefined),
   ]);
-  const loaded = [ssd, blaze, mesh, marks].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const all = [ssd, blaze, mesh, marks, head];
+  const loaded = all.flatMap((r) => (r.status === 'fulfilled' && r.value !== undefined ? [r.value] : []));
   if (
     ssd.status === 'rejected' ||
     blaze.status === 'rejected' ||
     mesh.status === 'rejected' ||
-    marks.status === 'rejected'
+    marks.status === 'rejected' ||
+    head.status === 'rejected'
   ) {
     for (const net of loaded) net.dispose();
-    const failed = [ssd, blaze, mesh, marks].find((r) => r.status === 'rejected');
+    const failed = all.find((r) => r.status === 'rejected');
     const e: unknown = failed?.status === 'rejected' ? failed.reason : undefined;
     throw new Error(
-      `cannot load face models from ${config.modelsDir} and ${config.humanModelsDir}: ${e instanceof Error ? e.message : e}`,
+      `cannot load face models from ${config.modelsDir}, ${config.humanModelsDir} and ${config.headsDir}: ${e instanceof Error ? e.message : e}`,
       {
         cause: e,
       },
     );
   }
   const [detector, blazeface, verifier, landmarker] = [ssd.value, blaze.value, mesh.value, marks.value];
+  const occlusionHead = head.value;
   let warmUpMs = 0;
   if (config.warmUp) {
     const warmStart = performance.now();
@@ -119,6 +138,7 @@ export async function loadModels(
     await verifier.predict(region, [box], 1.5);
     if (config.ssdAtInit) await detector.predict(blank, { minScore: 1, iouThreshold: 0.5 });
     await landmarker.predict(region, [box]);
+    await occlusionHead?.predict([new Float32Array(OCCLUSION_HEAD_INPUT_PX ** 2 * OCCLUSION_HEAD_CHANNELS)]);
     warmUpMs = performance.now() - warmStart;
   }
   return {
@@ -127,6 +147,7 @@ export async function loadModels(
     blazeface,
     verifier,
     landmarker,
+    ...(occlusionHead === undefined ? {} : { occlusionHead }),
     coldStartMs: performance.now() - started,
     warmUpMs,
     dispose: () => {
