@@ -29,7 +29,7 @@
  */
 import { frameOf } from '../frame.js';
 import type { Landmarks68 } from '../landmarks.js';
-import type { PartVisibility } from '../models/occlusion-head.js';
+import { headPartRegions, OCCLUSION_HEAD_PARTS, type PartVisibility } from '../models/occlusion-head.js';
 import type { Occlusion, Point } from '../types.js';
 import { clipToRect } from './five-features.js';
 import { fitSkinModel, MIN_CHROMA_SUM, type RgbSamples, type SkinModel } from './pixels/chroma.js';
@@ -232,10 +232,12 @@ export function occlusionFromHead(input: MeasureInput, learned: PartVisibility):
   const result: Record<PartName, number> = { left_eye: 0, right_eye: 0, nose: 0, mouth: 0 };
   let weighted = 0;
   let weight = 0;
-  for (const part of partRegions(input.landmarks, faceFrame(input.landmarks))) {
-    const { areaPx2, share: inImage } = areaInImage(part.polygon, photo.widthPx, photo.heightPx);
-    const v = clamp01(Math.min(learned[part.name], inImage));
-    result[part.name] = v;
+  // The regions the head was shown and trained on, so the cap and the weights match its answer.
+  const regions = headPartRegions(input.landmarks);
+  for (const [k, name] of OCCLUSION_HEAD_PARTS.entries()) {
+    const { areaPx2, share: inImage } = areaInImage(regions[k] ?? [], photo.widthPx, photo.heightPx);
+    const v = clamp01(Math.min(learned[name], inImage));
+    result[name] = v;
     weighted += v * areaPx2;
     weight += areaPx2;
   }
