@@ -94,9 +94,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--data', default=os.path.join('/tmp', 'face-quality-train', 'occlusion'))
     ap.add_argument('--out', default=os.path.join('models', 'heads', 'occlusion'))
-    ap.add_argument('--epochs', type=int, default=20)
+    ap.add_argument('--epochs', type=int, default=18)
     ap.add_argument('--batch', type=int, default=128)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--clean-repeat', type=int, default=3,
+                    help='times each clean (unoccluded) training sample is drawn per epoch')
     args = ap.parse_args()
 
     random.seed(7)
@@ -114,11 +116,12 @@ def main() -> None:
     xt = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous()  # uint8 NCHW
     yt = torch.from_numpy(y)
     tr_idx = np.nonzero(~val)[0]
+    clean_tr = tr_idx[y[tr_idx].min(1) > 0.999]
     va_idx = np.nonzero(val)[0]
 
     model = Head()
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-    steps = args.epochs * (len(tr_idx) // args.batch)
+    steps = args.epochs * ((len(tr_idx) + (args.clean_repeat - 1) * len(clean_tr)) // args.batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=max(1, steps))
     loss_fn = nn.BCEWithLogitsLoss()
 
@@ -140,7 +143,7 @@ def main() -> None:
     started = time.time()
     step = 0
     for epoch in range(args.epochs):
-        perm = np.random.permutation(tr_idx)
+        perm = np.random.permutation(np.concatenate([tr_idx] + [clean_tr] * (args.clean_repeat - 1)))
         total = 0.0
         for i in range(0, len(perm) - args.batch + 1, args.batch):
             b = perm[i:i + args.batch]
@@ -183,6 +186,7 @@ def main() -> None:
         'identities': len(people),
         'validation_samples': int(len(va_idx)),
         'epochs': args.epochs,
+        'clean_repeat': args.clean_repeat,
         'validation_mae': round(mae, 4),
         'validation_clean_any_part_below_0.8': round(clean_below, 4),
         'validation_covered_part_mean_prediction': round(float(p[covered].mean()), 4) if covered.any() else None,

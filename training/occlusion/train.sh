@@ -23,3 +23,5 @@ for shard in 0 1; do
 done
 for pid in "${pids[@]}"; do wait "$pid"; done
 "$py" training/occlusion/train.py --data "$data_dir" --out models/heads/occlusion "$@"
+# The repository's formatter owns JSON layout (CI checks it).
+npx biome format --write models/heads/occlusion training/occlusion/metrics.json
