@@ -11,12 +11,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { faceExposureLuma } from '../lambda/engine/measures/brightness.js';
-import { faceFrame } from '../lambda/engine/measures/pixels/face-frame.js';
-import { LUMA_B, LUMA_G, LUMA_R } from '../lambda/engine/measures/pixels/luma.js';
-import { forEachPolygonSpan } from '../lambda/engine/measures/pixels/polygon.js';
-import { skinPolygons } from '../lambda/engine/measures/pixels/skin-regions.js';
-import type { Point, RawImage } from '../lambda/engine/types.js';
+import { faceExposureLuma, skinMeanLuma } from '../lambda/engine/measures/brightness.js';
 import { scaleBrightness } from '../test/helpers/engine.js';
 import { disposeReferenceModels, saveReferenceCache, truthFace } from './eval/bases.js';
 import { listDevItems } from './eval/data.js';
@@ -37,24 +32,6 @@ const items = listDevItems(resolve(args.data), join(REPO_ROOT, 'test', 'fixtures
     !(it.set === 'yale' && SIDE_LIT.has(it.labels.condition ?? '')),
 );
 
-function skinMean(image: RawImage, lm: Point[]): number {
-  let sum = 0;
-  let n = 0;
-  for (const poly of skinPolygons(lm, faceFrame(lm))) {
-    forEachPolygonSpan(poly, image.width, image.height, (y, x0, x1) => {
-      for (let x = x0; x < x1; x++) {
-        const o = (y * image.width + x) * 3;
-        sum +=
-          LUMA_R * (image.data[o] ?? 0) +
-          LUMA_G * (image.data[o + 1] ?? 0) +
-          LUMA_B * (image.data[o + 2] ?? 0);
-        n++;
-      }
-    });
-  }
-  return n === 0 ? Number.NaN : sum / n;
-}
-
 const exposure = { original: [] as number[], darker: [] as number[] };
 const skin = { original: [] as number[], darker: [] as number[] };
 const box = { x: 0, y: 0, width: 1, height: 1 };
@@ -69,8 +46,8 @@ for (const item of items) {
   if (!Number.isFinite(e0) || !Number.isFinite(e1)) continue;
   exposure.original.push(e0);
   exposure.darker.push(e1);
-  skin.original.push(skinMean(image, lm));
-  skin.darker.push(skinMean(dark, lm));
+  skin.original.push(skinMeanLuma({ image, landmarks: lm, box }));
+  skin.darker.push(skinMeanLuma({ image: dark, landmarks: lm, box }));
 }
 saveReferenceCache();
 disposeReferenceModels();

@@ -10,7 +10,7 @@
  * Skin alone mixes exposure with skin tone (a dark-skinned face in good light reads as dim); the
  * highlights carry the exposure, the skin keeps the score tied to the face itself (a backlit face
  * reads darker than its background). On the train split of the development data, the AUC of
- * "original vs pixel values × 0.6" pooled over faces is 0.986 for this estimate and 0.928 for
+ * "original vs pixel values × 0.6" pooled over faces is 0.986 for this estimate and 0.927 for
  * mean skin luma (`scripts/calibrate-measures.ts`).
  * brightness = log2(exposure / BRIGHTNESS_TYPICAL_LUMA) / 2, clamped.
  */
@@ -65,8 +65,11 @@ export function brightnessFromLuma(exposureLuma: number): number {
   return Math.min(1, Math.max(-1, stops / BRIGHTNESS_STOPS_PER_UNIT));
 }
 
-/** Mean luma of the face's skin polygons (the landmark hull, then the box, when they cover no pixel); NaN when none is in the image. */
-function skinMeanLuma(input: MeasureInput): number {
+/**
+ * Mean luma of the face's skin polygons (the landmark hull, then the box, when they cover no
+ * pixel); NaN when none is in the image. Exported for calibration.
+ */
+export function skinMeanLuma(input: MeasureInput): number {
   const acc = { sum: 0, count: 0 };
   if (landmarksUsable(input.landmarks)) {
     const frame = faceFrame(input.landmarks);

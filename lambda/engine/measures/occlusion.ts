@@ -1,6 +1,8 @@
 /**
- * Per-part occlusion: the visible fraction of each facial part's landmark region, judged against
- * the face's own skin.
+ * Per-part occlusion: the visible fraction of each facial part's landmark region. By default the
+ * engine answers it with the trained occlusion head ({@link occlusionFromHead}); what follows
+ * describes the analytic cues of the first version, used with `occlusionHead: false`, which judge
+ * each part against the face's own skin.
  *
  * Work happens on the face crop resampled to `OCCLUSION_CANONICAL_IOD_PX` between the eye centres
  * (never enlarged). Each in-image pixel of a part's region gets a visibility in [0, 1], the largest of
@@ -247,8 +249,8 @@ export function occlusionFromHead(input: MeasureInput, learned: PartVisibility):
 /**
  * Visible fraction in [0, 1] of the subject's eyes, nose and mouth (1 = not occluded) and their
  * area-weighted mean `total`. With `learned` (the occlusion head's answer) see
- * {@link occlusionFromHead}; without, the analytic cues of the module header. What lies outside the image is not visible (see the module header),
- * so all 0 when every region misses the image. A face too dark for a skin model is judged
+ * {@link occlusionFromHead}; without, the analytic cues of the module header. What lies outside
+ * the image is not visible (see the module header), so all 0 when every region misses the image. A face too dark for a skin model is judged
  * on luma, texture and structure (module header). Throws RangeError when the landmarks are not 68
  * finite points: there are no parts to judge (`assessFace` never passes such a face).
  */

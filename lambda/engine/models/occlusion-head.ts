@@ -13,8 +13,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NamedTensorMap, Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { frameOf, toFramePixels } from '../frame.js';
-import type { Landmarks68 } from '../landmarks.js';
-import { faceFrame, landmarksUsable, pick } from '../measures/pixels/face-frame.js';
+import { type Landmarks68, regionPoints } from '../landmarks.js';
+import { faceFrame, landmarksUsable } from '../measures/pixels/face-frame.js';
 import { convexHull, forEachPolygonSpan, growPolygon } from '../measures/pixels/polygon.js';
 import type { MeasureInput } from '../measures/types.js';
 import type { Point } from '../types.js';
@@ -42,12 +42,11 @@ const WEIGHTS_STEM = 'occlusion';
  */
 export function headPartRegions(landmarks: Landmarks68): Point[][] {
   const iod = faceFrame(landmarks).interOcularPx;
-  const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
   return [
-    growPolygon(convexHull(pick(landmarks, range(42, 47))), 0.05 * iod),
-    growPolygon(convexHull(pick(landmarks, range(36, 41))), 0.05 * iod),
-    convexHull(pick(landmarks, range(27, 35))),
-    convexHull(pick(landmarks, range(48, 59))),
+    growPolygon(convexHull(regionPoints(landmarks, 'subjectLeftEye')), 0.05 * iod),
+    growPolygon(convexHull(regionPoints(landmarks, 'subjectRightEye')), 0.05 * iod),
+    convexHull(regionPoints(landmarks, 'nose')),
+    convexHull(regionPoints(landmarks, 'outerLips')),
   ];
 }
 
@@ -185,12 +184,13 @@ export async function loadOcclusionHead(runtime: TfRuntime, headsDir: string): P
     });
     try {
       const v = await out.data();
-      return inputs.map((_, i) => ({
-        left_eye: v[i * 4] ?? 0,
-        right_eye: v[i * 4 + 1] ?? 0,
-        nose: v[i * 4 + 2] ?? 0,
-        mouth: v[i * 4 + 3] ?? 0,
-      }));
+      const n = OCCLUSION_HEAD_PARTS.length;
+      return inputs.map(
+        (_, i) =>
+          Object.fromEntries(
+            OCCLUSION_HEAD_PARTS.map((part, k) => [part, v[i * n + k] ?? 0]),
+          ) as PartVisibility,
+      );
     } finally {
       out.dispose();
     }
