@@ -49,8 +49,21 @@ try {
     return elapsed;
   };
 
-  // The handler's log and metric lines would mix with the figures: drop them while timing.
-  const restoreOutput = redirectJsonLines(() => undefined);
+  // The handler's log and metric lines would mix with the figures: take them off the output, and
+  // keep each request line's stage timings for the per-stage medians.
+  const stages: Record<string, number[]> = {};
+  const restoreOutput = redirectJsonLines((line) => {
+    const record: unknown = JSON.parse(line);
+    if (typeof record !== 'object' || record === null || !('timings_ms' in record)) return;
+    const timings = record.timings_ms;
+    if (typeof timings !== 'object' || timings === null) return;
+    for (const [stage, ms] of Object.entries(timings)) {
+      if (typeof ms !== 'number') continue;
+      const list = stages[stage] ?? [];
+      list.push(ms);
+      stages[stage] = list;
+    }
+  });
   const coldMs = await request();
   const warm: number[] = [];
   for (let i = 0; i < runs; i++) warm.push(await request());
@@ -63,6 +76,11 @@ try {
   console.log(
     `  warm request, median of ${runs}  ${median(warm).toFixed(0)} ms  (min ${Math.min(...warm).toFixed(0)}, max ${Math.max(...warm).toFixed(0)})`,
   );
+  // Stages of the warm requests only (the first request's lines come first).
+  const stageLine = Object.entries(stages)
+    .map(([stage, ms]) => `${stage} ${median(ms.slice(1)).toFixed(1)}`)
+    .join(', ');
+  console.log(`  warm request stages, median ms: ${stageLine}`);
   deps.engine.dispose();
 } finally {
   await rm(keyDir, { recursive: true, force: true });

@@ -65,38 +65,75 @@ function invalid(message: string): FaceQualityError {
  *   a missing, empty, non-string or repeated `encrypted_image`.
  */
 export async function parseForm(raw: RawBody, limits: ParseFormLimits): Promise<ParsedForm> {
-  if (raw.body === null || raw.body === undefined || raw.body === '') {
+  const { body } = raw;
+  if (body === null || body === undefined || body === '') {
     throw new FaceQualityError('CONTENT_EMPTY', `Request body is empty; send ${ENCRYPTED_IMAGE_FIELD}`);
   }
-  const bytes =
-    raw.isBase64Encoded === true ? Buffer.from(raw.body, 'base64') : Buffer.from(raw.body, 'utf8');
-  if (bytes.length === 0) {
+  // A text body is read as text: a megabyte-sized body is not copied to bytes and back.
+  const bytes = raw.isBase64Encoded === true ? Buffer.from(body, 'base64') : undefined;
+  const bodyBytes = bytes?.length ?? Buffer.byteLength(body, 'utf8');
+  const text = (): string => bytes?.toString('utf8') ?? body;
+  if (bodyBytes === 0) {
     throw new FaceQualityError('CONTENT_EMPTY', `Request body is empty; send ${ENCRYPTED_IMAGE_FIELD}`);
   }
-  if (bytes.length > limits.maxBodyBytes) {
+  if (bodyBytes > limits.maxBodyBytes) {
     throw new FaceQualityError(
       'CONTENT_TOO_LARGE',
-      `Request body is ${bytes.length} bytes; at most ${limits.maxBodyBytes} bytes accepted`,
+      `Request body is ${bodyBytes} bytes; at most ${limits.maxBodyBytes} bytes accepted`,
     );
   }
   const mediaType = parseMediaType(raw.contentType);
   let values: readonly unknown[];
   switch (mediaType.essence) {
     case 'application/x-www-form-urlencoded':
-      values = new URLSearchParams(bytes.toString('utf8')).getAll(ENCRYPTED_IMAGE_FIELD);
+      values = urlencodedValues(text(), ENCRYPTED_IMAGE_FIELD);
       break;
     case 'multipart/form-data':
-      values = await multipartValues(bytes, mediaType.header, limits.maxBodyBytes);
+      values = await multipartValues(
+        bytes ?? Buffer.from(text(), 'utf8'),
+        mediaType.header,
+        limits.maxBodyBytes,
+      );
       break;
     case 'application/json':
-      values = jsonValues(bytes.toString('utf8'));
+      values = jsonValues(text());
       break;
     default:
       throw invalid(
         `Unsupported Content-Type "${mediaType.essence}"; use application/x-www-form-urlencoded, multipart/form-data or application/json`,
       );
   }
-  return { encryptedImage: singleValue(values), bodyBytes: bytes.length };
+  return { encryptedImage: singleValue(values), bodyBytes };
+}
+
+/**
+ * Every value of the field `name` in an `application/x-www-form-urlencoded` text, exactly as
+ * `new URLSearchParams(text).getAll(name)` (WHATWG URL, "application/x-www-form-urlencoded
+ * parsing") returns them, about twice as fast on a megabyte body: Node 20's URLSearchParams
+ * decodes character by character in JavaScript, `decodeURIComponent` natively. A sequence that
+ * `decodeURIComponent` rejects (a stray `%`, bytes that are not UTF-8), which WHATWG decodes
+ * leniently, sends the whole text to URLSearchParams.
+ */
+export function urlencodedValues(text: string, name: string): string[] {
+  const values: string[] = [];
+  try {
+    for (const pair of text.split('&')) {
+      if (pair === '') continue;
+      const eq = pair.indexOf('=');
+      const key = eq === -1 ? pair : pair.slice(0, eq);
+      if (formDecode(key) !== name) continue;
+      values.push(eq === -1 ? '' : formDecode(pair.slice(eq + 1)));
+    }
+  } catch {
+    return new URLSearchParams(text).getAll(name);
+  }
+  return values;
+}
+
+/** `+` to space, then percent-decoding as UTF-8; throws URIError where WHATWG would be lenient. */
+function formDecode(s: string): string {
+  const spaced = s.includes('+') ? s.replaceAll('+', ' ') : s;
+  return spaced.includes('%') ? decodeURIComponent(spaced) : spaced;
 }
 
 /** Splits a `Content-Type` header; an absent or blank one counts as urlencoded (see {@link parseForm}). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { FaceQualityError } from '../../../lambda/errors.js';
-import { parseForm, type RawBody } from '../../../lambda/http/parse-form.js';
+import { parseForm, type RawBody, urlencodedValues } from '../../../lambda/http/parse-form.js';
 
 const LIMITS = { maxBodyBytes: 10_000 };
 /** Base64 with every character that a form encoding can mangle: '+', '/', '='. */
@@ -75,6 +75,60 @@ describe('parseForm: application/x-www-form-urlencoded', () => {
     ['a repeated field', 'encrypted_image=a&encrypted_image=b'],
   ])('rejects %s with INVALID_ARGUMENT', async (_, body) => {
     expect((await failure(raw(body, URLENCODED))).kind).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('urlencodedValues', () => {
+  const FIELD = 'encrypted_image';
+  const tricky = [
+    '',
+    '&&&',
+    'encrypted_image',
+    'encrypted_image=',
+    'encrypted_image=a=b=c',
+    'encrypted%5Fimage=x',
+    'encrypted+image=x&encrypted_image=y',
+    'encrypted_image=%zz%2',
+    'encrypted_image=%C3%A9t%C3%A9',
+    'encrypted_image=%FF%FE',
+    'encrypted_image=%ED%A0%80',
+    'encrypted_image=a%',
+    'x=%E2%82&encrypted_image=ok',
+    'encrypted_image=\u00e9+%2B',
+    '=encrypted_image&encrypted_image=1&encrypted_image=2',
+  ];
+
+  it.each(tricky)('returns what URLSearchParams returns for %j', (text) => {
+    expect(urlencodedValues(text, FIELD)).toEqual(new URLSearchParams(text).getAll(FIELD));
+  });
+
+  it('returns what URLSearchParams returns on random bodies', () => {
+    // A small alphabet makes field names, separators and escapes (valid or not) collide often.
+    const alphabet = [
+      'encrypted_image',
+      '=',
+      '&',
+      '+',
+      '%',
+      '%2',
+      '%2B',
+      '%3D',
+      '%C3',
+      '%A9',
+      'a',
+      ' ',
+      'é',
+      '%E2%82%AC',
+    ];
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let i = 0; i < 2000; i++) {
+      const text = Array.from({ length: 1 + next(12) }, () => alphabet[next(alphabet.length)]).join('');
+      expect(urlencodedValues(text, FIELD)).toEqual(new URLSearchParams(text).getAll(FIELD));
+    }
   });
 });
 
