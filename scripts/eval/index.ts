@@ -5,11 +5,12 @@
  *
  *   npm run eval -- [--data DIR] [--only occlusion,sharpness,brightness,pose,integrity,detection]
  *                   [--every N] [--encode png|jpeg] [--split eval|train] [--out FILE]
- *                   [--baseline FILE]
+ *                   [--baseline FILE] [--engine JSON]
  *
  * --every N uses every N-th eligible face (quick runs); --encode chooses how perturbed photos are
  * sent (PNG, lossless, by default); --baseline adds a "before" column from an earlier record
- * (default `docs/eval/baseline.json` when present). The record holds only aggregate figures.
+ * (default `docs/eval/baseline.json` when present); --engine overrides engine options for an
+ * ablation (e.g. `'{"verifyMinScore":0}'`). The record holds only aggregate figures.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -46,6 +47,7 @@ const { values: args } = parseArgs({
     split: { type: 'string', default: 'eval' },
     out: { type: 'string', default: join(REPO_ROOT, '.eval', 'last.json') },
     baseline: { type: 'string', default: join(REPO_ROOT, 'docs', 'eval', 'baseline.json') },
+    engine: { type: 'string', default: '{}' },
   },
 });
 
@@ -86,7 +88,10 @@ const items = listDevItems(dataDir, join(REPO_ROOT, 'test', 'fixtures')).map((it
 const chosen = items.filter((it) => it.split === 'eval');
 log(`${items.length} items, ${chosen.length} in the ${split} split`);
 
-const engine = await createEngine();
+const engineOverrides: unknown = JSON.parse(args.engine);
+if (typeof engineOverrides !== 'object' || engineOverrides === null || Array.isArray(engineOverrides))
+  throw new Error('--engine takes a JSON object of engine options');
+const engine = await createEngine(engineOverrides);
 const box = blackBox(engine, encoding);
 log(`engine ready (backend ${engine.backend}, cold start ${engine.coldStartMs} ms)`);
 
@@ -184,6 +189,7 @@ const record = {
   encoding,
   every,
   sections: [...only],
+  engineOverrides,
   backend: engine.backend,
   items: counts,
   baseFaces: bases.length,

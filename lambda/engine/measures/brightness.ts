@@ -33,6 +33,13 @@ export const BRIGHTNESS_SKIN_WEIGHT = 0.25;
 export const BRIGHTNESS_HIGHLIGHT_PERCENTILE = 0.995;
 /** Side of the square the highlights are taken from, over the longer side of the landmarks' bounds. */
 export const BRIGHTNESS_CONTEXT_SCALE = 2;
+/**
+ * About how many pixels of the context square the highlight percentile reads: every k-th pixel of
+ * every k-th row when the square holds more. At the region scale a large face's square holds about
+ * 0.5 MP (12 ms of the request); 2^16 samples leave about 330 above the percentile, and make the
+ * estimate the same at any resolution.
+ */
+export const BRIGHTNESS_HIGHLIGHT_SAMPLES = 65_536;
 
 /**
  * Sum of luma and pixel count inside `polygon` (full-resolution pixels), over the pixels of
@@ -102,18 +109,23 @@ function highlightLuma(input: MeasureInput): number {
   const square = boxPolygon({ x: cx - half, y: cy - half, width: 2 * half, height: 2 * half }).map((p) =>
     toFramePixels(frame, p),
   );
+  const sidePx = 2 * half * frame.scale;
+  const stride = Math.max(1, Math.floor(sidePx / Math.sqrt(BRIGHTNESS_HIGHLIGHT_SAMPLES)));
   // A 256-bin histogram: the percentile without sorting.
   const histogram = new Uint32Array(256);
   let count = 0;
   forEachPolygonSpan(square, width, height, (y, x0, x1) => {
-    let o = (y * width + x0) * 3;
-    for (let x = x0; x < x1; x++) {
+    if (y % stride !== 0) return;
+    // Columns on a fixed grid (multiples of the stride), whatever the span's start.
+    const first = Math.ceil(x0 / stride) * stride;
+    let o = (y * width + first) * 3;
+    for (let x = first; x < x1; x += stride) {
       const l = LUMA_R * (data[o] ?? 0) + LUMA_G * (data[o + 1] ?? 0) + LUMA_B * (data[o + 2] ?? 0);
       const bin = Math.min(255, Math.round(l));
       histogram[bin] = (histogram[bin] ?? 0) + 1;
-      o += 3;
+      o += 3 * stride;
+      count++;
     }
-    count += x1 - x0;
   });
   if (count === 0) return Number.NaN;
   const rank = BRIGHTNESS_HIGHLIGHT_PERCENTILE * (count - 1);
