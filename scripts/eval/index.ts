@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../../lambda/engine/index.js';
 import type { RawImage } from '../../lambda/engine/types.js';
+import { isFaceQualityError } from '../../lambda/errors.js';
 import { crop, resize } from '../../test/helpers/engine.js';
 import { type BaseFace, baseFace, disposeReferenceModels, saveReferenceCache } from './bases.js';
 import { type DevItem, listDevItems, readDevImage } from './data.js';
@@ -103,7 +104,19 @@ const baseItems = thin(chosen).filter(
 const bases: BaseFace[] = [];
 const faceCounts = new Map<string, number>();
 for (const [i, item] of baseItems.entries()) {
-  const { base, faceCount } = await baseFace(item, box);
+  let result: Awaited<ReturnType<typeof baseFace>>;
+  try {
+    result = await baseFace(item, box);
+  } catch (e) {
+    // A portrait crop under the contract's 32 px minimum is not a photo a client could send: the
+    // item is left out of every rate rather than counted as a miss.
+    if (isFaceQualityError(e) && e.kind === 'INVALID_IMAGE_SIZE') {
+      log(`  ${item.key}: ${e.message}; left out`);
+      continue;
+    }
+    throw e;
+  }
+  const { base, faceCount } = result;
   if (base !== null) bases.push(base);
   faceCounts.set(item.key, faceCount);
   if ((i + 1) % 100 === 0) log(`  bases: ${i + 1}/${baseItems.length}`);

@@ -35,7 +35,8 @@ export function squareAround(
 /**
  * The taps of one axis of {@link sampleSquare}: for each output index, the source indices inside
  * `[0, limitPx)` and their weights (sub-sample share × bilinear weight, merged per source index).
- * Taps outside the image are dropped: they read 0.
+ * Taps outside the image are dropped (they read 0), or with `reflect` read the pixel mirrored
+ * across the edge.
  */
 interface AxisTaps {
   /** Output `o` uses taps `offsets[o]` … `offsets[o + 1] - 1`. */
@@ -44,7 +45,14 @@ interface AxisTaps {
   readonly weight: Float64Array;
 }
 
-function axisTaps(originPx: number, step: number, k: number, outSizePx: number, limitPx: number): AxisTaps {
+function axisTaps(
+  originPx: number,
+  step: number,
+  k: number,
+  outSizePx: number,
+  limitPx: number,
+  reflect: boolean,
+): AxisTaps {
   const offsets = new Int32Array(outSizePx + 1);
   const index: number[] = [];
   const weight: number[] = [];
@@ -63,7 +71,8 @@ function axisTaps(originPx: number, step: number, k: number, outSizePx: number, 
       acc[x0 + 1 - first] = (acc[x0 + 1 - first] ?? 0) + w * share;
     }
     for (let j = 0; j < span; j++) {
-      const src = first + j;
+      const at0 = first + j;
+      const src = reflect ? reflectIndex(at0, limitPx) : at0;
       const w = acc[j] ?? 0;
       if (w !== 0 && src >= 0 && src < limitPx) {
         index.push(src);
@@ -75,20 +84,36 @@ function axisTaps(originPx: number, step: number, k: number, outSizePx: number, 
   return { offsets, index: Int32Array.from(index), weight: Float64Array.from(weight) };
 }
 
+/** Index `i` mirrored into `[0, limit)` across the nearer edge (edge pixel not repeated), clamped. */
+function reflectIndex(i: number, limit: number): number {
+  const r = i < 0 ? -i - 1 : i >= limit ? 2 * limit - i - 1 : i;
+  return Math.min(limit - 1, Math.max(0, r));
+}
+
+/** How {@link sampleSquare} fills the part of the square outside the image. */
+export type OutsideFill = 'zero' | 'reflect';
+
 /**
  * Resamples `square` of `image` to `outSizePx × outSizePx` RGB floats in 0-255 (interleaved, rows
  * top to bottom). Each output pixel averages up to 8×8 bilinear sub-samples spread over its
  * footprint (area-like when shrinking, plain bilinear when enlarging); samples outside the image
- * are 0. The filter is separable, so it runs as a horizontal pass over the source rows it needs,
- * then a vertical one: the same weights as sampling every sub-sample in 2D, at a fraction of the cost.
+ * are 0, or with `outside: 'reflect'` the image mirrored across its edge. The filter is separable,
+ * so it runs as a horizontal pass over the source rows it needs, then a vertical one: the same
+ * weights as sampling every sub-sample in 2D, at a fraction of the cost.
  */
-export function sampleSquare(image: RawImage, square: Square, outSizePx: number): Float32Array {
+export function sampleSquare(
+  image: RawImage,
+  square: Square,
+  outSizePx: number,
+  outside: OutsideFill = 'zero',
+): Float32Array {
   const { width, height, data } = image;
   const out = new Float32Array(outSizePx * outSizePx * 3);
   const step = square.sizePx / outSizePx;
   const k = Math.min(MAX_SUBSAMPLES, Math.max(1, Math.ceil(step)));
-  const cols = axisTaps(square.x, step, k, outSizePx, width);
-  const rows = axisTaps(square.y, step, k, outSizePx, height);
+  const reflect = outside === 'reflect';
+  const cols = axisTaps(square.x, step, k, outSizePx, width, reflect);
+  const rows = axisTaps(square.y, step, k, outSizePx, height, reflect);
   if (cols.index.length === 0 || rows.index.length === 0) return out;
 
   // Horizontal pass: each source row some output row reads, filtered to the output columns once.

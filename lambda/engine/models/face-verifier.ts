@@ -9,7 +9,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Box } from '../measures/types.js';
 import type { RegionImage } from '../types.js';
 import type { TfRuntime } from './backend.js';
-import { sampleSquare } from './crop.js';
+import { type OutsideFill, sampleSquare } from './crop.js';
 import { loadGraphModel } from './graph-model.js';
 
 /** Square input side of FaceMesh. */
@@ -19,9 +19,15 @@ export interface FaceVerifier {
   /**
    * Face-presence score in [0, 1] of each box (full-resolution pixels), judged on a square crop of
    * side `marginPerBox` × the box's longer side around its centre, sampled from `region` (zero
-   * past the photo's border). Creates no lasting tensors.
+   * past the region's border, or the region mirrored across it with `outside: 'reflect'`).
+   * Creates no lasting tensors.
    */
-  predict(region: RegionImage, boxes: readonly Box[], marginPerBox: number): Promise<number[]>;
+  predict(
+    region: RegionImage,
+    boxes: readonly Box[],
+    marginPerBox: number,
+    outside?: OutsideFill,
+  ): Promise<number[]>;
   dispose(): void;
 }
 
@@ -34,6 +40,7 @@ export async function loadFaceVerifier(runtime: TfRuntime, humanModelsDir: strin
     region: RegionImage,
     boxes: readonly Box[],
     marginPerBox: number,
+    outside: OutsideFill = 'zero',
   ): Promise<number[]> {
     if (boxes.length === 0) return [];
     const { originX, originY, scale } = region;
@@ -44,7 +51,7 @@ export async function loadFaceVerifier(runtime: TfRuntime, humanModelsDir: strin
       const cy = (box.y + box.height / 2 - originY) * scale;
       const square = { x: cx - sizePx / 2, y: cy - sizePx / 2, sizePx };
       crops.set(
-        sampleSquare(region.image, square, FACEMESH_INPUT_PX),
+        sampleSquare(region.image, square, FACEMESH_INPUT_PX, outside),
         i * FACEMESH_INPUT_PX * FACEMESH_INPUT_PX * 3,
       );
     });

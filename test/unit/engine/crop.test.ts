@@ -20,13 +20,21 @@ function sampleSquareDirect(
   image: RawImage,
   square: { x: number; y: number; sizePx: number },
   out: number,
+  outside: 'zero' | 'reflect' = 'zero',
 ): number[] {
   const step = square.sizePx / out;
   const k = Math.min(8, Math.max(1, Math.ceil(step)));
-  const px = (x: number, y: number, c: number): number =>
-    x < 0 || y < 0 || x >= image.width || y >= image.height
+  // Mirror across the edge without repeating the edge pixel: -1 → 0, n → n - 1.
+  const mirror = (i: number, n: number): number =>
+    Math.min(n - 1, Math.max(0, i < 0 ? -i - 1 : i >= n ? 2 * n - i - 1 : i));
+  const px = (x: number, y: number, c: number): number => {
+    if (outside === 'reflect') {
+      return image.data[(mirror(y, image.height) * image.width + mirror(x, image.width)) * 3 + c] ?? 0;
+    }
+    return x < 0 || y < 0 || x >= image.width || y >= image.height
       ? 0
       : (image.data[(y * image.width + x) * 3 + c] ?? 0);
+  };
   const result: number[] = [];
   for (let oy = 0; oy < out; oy++) {
     for (let ox = 0; ox < out; ox++) {
@@ -83,6 +91,29 @@ describe('sampleSquare', () => {
       const worst = Math.max(...fast.map((v, i) => Math.abs(v - (direct[i] ?? Number.NaN))));
       expect(worst).toBeLessThan(1e-3);
     }
+  });
+
+  it('with reflect, equals the direct sub-sample mean over the image mirrored across its edges', () => {
+    const image = noise(53, 41, 11);
+    const cases = [
+      { square: { x: -10.2, y: -6.5, sizePx: 30 }, out: 9 },
+      { square: { x: 30, y: 25, sizePx: 50 }, out: 7 },
+      { square: { x: -20, y: 10, sizePx: 40 }, out: 40 },
+    ];
+    for (const { square, out } of cases) {
+      const fast = Array.from(sampleSquare(image, square, out, 'reflect'));
+      const direct = sampleSquareDirect(image, square, out, 'reflect');
+      const worst = Math.max(...fast.map((v, i) => Math.abs(v - (direct[i] ?? Number.NaN))));
+      expect(worst).toBeLessThan(1e-3);
+    }
+  });
+
+  it('with reflect, a square half past the left edge shows the mirror image there', () => {
+    const out = sampleSquare(gradient(16), { x: -16, y: 0, sizePx: 32 }, 32, 'reflect');
+    // Output column 15 is source column -1, mirrored to 0; column 0 is source -16, mirrored to 15.
+    expect(out[(4 * 32 + 15) * 3]).toBeCloseTo(0, 6);
+    expect(out[(4 * 32 + 0) * 3]).toBeCloseTo(15, 6);
+    expect(out[(4 * 32 + 16) * 3]).toBeCloseTo(0, 6);
   });
 
   it('reproduces the image when the square is the image at its own size', () => {
