@@ -8,14 +8,14 @@
  * Options: --runs N, --cpu-prof DIR (writes a V8 CPU profile of each process there).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { findStagedAssets } from '../infra/staged-assets.js';
 import { REPO_ROOT } from '../layers/build-layers.js';
+import { stageLambda } from '../test/infra/stage-lambda.js';
 import { removeSynthesized, synth } from '../test/infra/synth.js';
 import { median } from './bench-support.js';
 
@@ -30,33 +30,17 @@ const runs = Math.max(1, Number(values.runs));
 const profileDir = values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']);
 
 const s = synth({ arch: 'x86_64' }, { bundle: true });
-const root = mkdtempSync(join(tmpdir(), 'face-quality-init-'));
+const staged = stageLambda(s, 'face-quality-init-');
+const { root, taskDir } = staged;
 try {
-  const assets = findStagedAssets(s.outdir, s.stack.artifactId);
-  const taskDir = join(root, 'var', 'task');
-  const optDir = join(root, 'opt');
-  cpSync(assets.fn.dir, taskDir, { recursive: true });
-  for (const layer of assets.layers) cpSync(layer.dir, optDir, { recursive: true });
-  // The function's variables from the template, `/opt` paths pointing at the copy, and a KMS key
-  // ARN for the one the template references: the KMS key source makes no call at init (the public
-  // key is fetched on first use), so this is Lambda's init path without a network or an account.
-  const [fn] = Object.values(s.template.findResources('AWS::Lambda::Function'));
-  const variables: Record<string, unknown> = fn?.Properties.Environment.Variables ?? {};
-  const fromTemplate = Object.entries(variables).flatMap(([name, value]) =>
-    typeof value === 'string' ? [[name, value.replace(/^\/opt(?=\/|$)/, optDir)]] : [],
-  );
+  // The KMS key source with an ARN for the one the template references: it makes no call at init
+  // (the public key is fetched on first use), so this is Lambda's init path without a network or
+  // an account.
   const env: NodeJS.ProcessEnv = {
-    ...Object.fromEntries(fromTemplate),
+    ...staged.environment,
     KEY_SOURCE: 'kms',
     KMS_RSA_KEY_ARN: 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-4000-8000-000000000000',
     LOG_LEVEL: 'error',
-    NODE_PATH: [
-      join(optDir, 'nodejs', 'node22', 'node_modules'),
-      join(optDir, 'nodejs', 'node_modules'),
-    ].join(':'),
-    LAMBDA_TASK_ROOT: taskDir,
-    AWS_REGION: 'us-east-1',
-    TZ: ':UTC',
     PATH: process.env.PATH,
   };
   // Synthesis leaves this process busy for a moment (esbuild's service, garbage collection): a

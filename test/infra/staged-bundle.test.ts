@@ -11,17 +11,17 @@
  * instead of KMS) and NODE_PATH as Lambda's bootstrap sets it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join, parse, resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { findStagedAssets } from '../../infra/staged-assets.js';
 import { type EncryptionKeyInfo, encryptImage, ensureLocalKeyPair } from '../../lambda/crypto/index.js';
 import { toApiGatewayEvent } from '../../lambda/local/event.js';
 import { REPO_ROOT } from '../../layers/build-layers.js';
 import { createResponseValidator } from '../helpers/openapi.js';
+import { stageLambda } from './stage-lambda.js';
 import { removeSynthesized, type Synthesized, synth } from './synth.js';
 
 const SETUP_TIMEOUT_MS = 300_000;
@@ -112,16 +112,6 @@ function hasNodeModulesAbove(dir: string): boolean {
   }
 }
 
-/** The function's environment variables whose values are plain strings in the template. */
-function templateEnvironment(s: Synthesized): Record<string, string> {
-  const [fn, ...others] = Object.values(s.template.findResources('AWS::Lambda::Function'));
-  expect(others).toHaveLength(0);
-  const variables: Record<string, unknown> = fn?.Properties.Environment.Variables ?? {};
-  return Object.fromEntries(
-    Object.entries(variables).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-  );
-}
-
 describe('the staged function with its staged layers (x86_64)', () => {
   let s: Synthesized;
   let root: string;
@@ -130,38 +120,21 @@ describe('the staged function with its staged layers (x86_64)', () => {
 
   beforeAll(async () => {
     s = synth({ arch: 'x86_64' }, { bundle: true });
-    const assets = findStagedAssets(s.outdir, s.stack.artifactId);
-    root = mkdtempSync(join(tmpdir(), 'face-quality-lambda-'));
-    const taskDir = join(root, 'var', 'task');
-    const optDir = join(root, 'opt');
-    cpSync(assets.fn.dir, taskDir, { recursive: true });
-    // Lambda extracts every layer into /opt, in order.
-    for (const layer of assets.layers) cpSync(layer.dir, optDir, { recursive: true });
+    const staged = stageLambda(s, 'face-quality-lambda-');
+    root = staged.root;
     const keyDir = join(root, 'keys');
     mkdirSync(keyDir);
     // Generated here, not in the function's init: on Lambda the keys live in KMS, and generating an
     // RSA pair takes 0.2-2 s, which would swamp the init time printed below.
     await ensureLocalKeyPair(keyDir, { modulusBits: 2048 });
-    if (hasNodeModulesAbove(taskDir))
-      throw new Error(`${taskDir} would resolve packages from a node_modules above it`);
+    if (hasNodeModulesAbove(staged.taskDir))
+      throw new Error(`${staged.taskDir} would resolve packages from a node_modules above it`);
 
-    const fromTemplate = templateEnvironment(s);
-    const remapped = Object.fromEntries(
-      Object.entries(fromTemplate).map(([name, value]) => [name, value.replace(/^\/opt(?=\/|$)/, optDir)]),
-    );
     const spawnedAt = performance.now();
-    fn = new StagedFunction(join(taskDir, 'index.mjs'), taskDir, {
-      ...remapped,
+    fn = new StagedFunction(join(staged.taskDir, 'index.mjs'), staged.taskDir, {
+      ...staged.environment,
       KEY_SOURCE: 'local',
       LOCAL_KEY_DIR: keyDir,
-      // As Lambda's bootstrap sets it (layer folders first); nothing from this machine.
-      NODE_PATH: [
-        join(optDir, 'nodejs', 'node22', 'node_modules'),
-        join(optDir, 'nodejs', 'node_modules'),
-      ].join(':'),
-      LAMBDA_TASK_ROOT: taskDir,
-      AWS_REGION: 'us-east-1',
-      TZ: ':UTC',
     });
     const initCpuMs = await fn.ready();
     // Printed, not asserted (timings are benchmarks' business): the function's init as Lambda would run it.
@@ -179,7 +152,8 @@ describe('the staged function with its staged layers (x86_64)', () => {
   });
 
   test('the template points MODELS_DIR and WASM_DIR into the layers', () => {
-    expect(templateEnvironment(s)).toEqual(
+    const [fn] = Object.values(s.template.findResources('AWS::Lambda::Function'));
+    expect(fn?.Properties.Environment.Variables).toEqual(
       expect.objectContaining({ MODELS_DIR: '/opt/models', WASM_DIR: '/opt/wasm' }),
     );
   });
