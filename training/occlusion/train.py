@@ -181,6 +181,13 @@ def main() -> None:
     with open(os.path.join(args.out, 'occlusion-weights_manifest.json'), 'w') as f:
         json.dump(manifest, f, indent=1)
     covered = t < 0.5
+    # A fixed input whose shares the TypeScript forward pass must reproduce
+    # (test/integration/occlusion-head-parity.test.ts).
+    model.eval()
+    with torch.no_grad():
+        h, w, c = torch.meshgrid(torch.arange(SIZE), torch.arange(SIZE), torch.arange(CHANNELS), indexing='ij')
+        probe = (0.5 + 0.5 * torch.sin(0.37 * h + 0.23 * w + 1.1 * c)).float().permute(2, 0, 1).unsqueeze(0)
+        parity = torch.sigmoid(model(probe))[0].tolist()
     record = {
         'samples': int(len(x)),
         'identities': len(people),
@@ -192,6 +199,7 @@ def main() -> None:
         'validation_covered_part_mean_prediction': round(float(p[covered].mean()), 4) if covered.any() else None,
         'train_seconds': round(time.time() - started),
         'torch': torch.__version__,
+        'parity_probe_shares': [round(v, 6) for v in parity],
     }
     # Kept beside this script, not in the models layer.
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'metrics.json'), 'w') as f:
