@@ -5,12 +5,15 @@
  *
  *   npm run eval -- [--data DIR] [--only occlusion,sharpness,brightness,pose,integrity,detection]
  *                   [--every N] [--encode png|jpeg] [--split eval|train] [--out FILE]
- *                   [--baseline FILE] [--engine JSON]
+ *                   [--baseline FILE] [--engine JSON] [--pool-engine JSON]
  *
  * --every N uses every N-th eligible face (quick runs); --encode chooses how perturbed photos are
  * sent (PNG, lossless, by default); --baseline adds a "before" column from an earlier record
  * (default `docs/eval/baseline.json` when present); --engine overrides engine options for an
- * ablation (e.g. `'{"verifyMinScore":0}'`). The record holds only aggregate figures.
+ * ablation (e.g. `'{"verifyMinScore":0}'`); --pool-engine keeps only the base faces that an engine
+ * with those options also finds on the unperturbed photo, so two engines compared with each
+ * other's options as --pool-engine are measured on the same faces and the same perturbations (the
+ * perturbation plans follow the pool). The record holds only aggregate figures.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -49,6 +52,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: join(REPO_ROOT, '.eval', 'last.json') },
     baseline: { type: 'string', default: join(REPO_ROOT, 'docs', 'eval', 'baseline.json') },
     engine: { type: 'string', default: '{}' },
+    'pool-engine': { type: 'string' },
   },
 });
 
@@ -89,11 +93,20 @@ const items = listDevItems(dataDir, join(REPO_ROOT, 'test', 'fixtures')).map((it
 const chosen = items.filter((it) => it.split === 'eval');
 log(`${items.length} items, ${chosen.length} in the ${split} split`);
 
-const engineOverrides: unknown = JSON.parse(args.engine);
-if (typeof engineOverrides !== 'object' || engineOverrides === null || Array.isArray(engineOverrides))
-  throw new Error('--engine takes a JSON object of engine options');
+/** A JSON object of engine options from the command line. */
+function engineOptions(json: string, flag: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(json);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`${flag} takes a JSON object of engine options`);
+  return value as Record<string, unknown>;
+}
+const engineOverrides = engineOptions(args.engine, '--engine');
 const engine = await createEngine(engineOverrides);
 const box = blackBox(engine, encoding);
+const poolOverrides =
+  args['pool-engine'] === undefined ? undefined : engineOptions(args['pool-engine'], '--pool-engine');
+const poolEngine = poolOverrides === undefined ? undefined : await createEngine(poolOverrides);
+const poolBox = poolEngine === undefined ? undefined : blackBox(poolEngine, encoding);
 log(`engine ready (backend ${engine.backend}, cold start ${engine.coldStartMs} ms)`);
 
 // Base faces: one per photo of the sets with a face to perturb.
@@ -117,7 +130,10 @@ for (const [i, item] of baseItems.entries()) {
     throw e;
   }
   const { base, faceCount } = result;
-  if (base !== null) bases.push(base);
+  // With --pool-engine, a face the other engine misses is left out of every per-face pool.
+  const inPool =
+    poolBox === undefined || base === null || (await baseFace(item, poolBox)).base?.clean !== undefined;
+  if (base !== null && inPool) bases.push(base);
   faceCounts.set(item.key, faceCount);
   if ((i + 1) % 100 === 0) log(`  bases: ${i + 1}/${baseItems.length}`);
 }
@@ -172,6 +188,7 @@ for (const section of SECTIONS) {
   rows.push(...(await runners[section](ctx)));
 }
 engine.dispose();
+poolEngine?.dispose();
 
 const baseline = new Map<string, number>();
 if (existsSync(args.baseline)) {
@@ -203,6 +220,7 @@ const record = {
   every,
   sections: [...only],
   engineOverrides,
+  ...(poolOverrides === undefined ? {} : { poolEngineOverrides: poolOverrides }),
   backend: engine.backend,
   items: counts,
   baseFaces: bases.length,
