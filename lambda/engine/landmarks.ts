@@ -44,6 +44,16 @@ export const LANDMARK_POINTS = Object.freeze({
   lowerLipOuterMid: 57,
 } as const satisfies Record<string, number>);
 
+/**
+ * Inner-lip points facing each other across the mouth, as (upper, lower) pairs from the image's
+ * left to its right: their distances are the mouth's opening.
+ */
+export const INNER_LIP_FACING_PAIRS = Object.freeze([
+  [61, 67],
+  [62, 66],
+  [63, 65],
+] as const satisfies readonly (readonly [number, number])[]);
+
 export const LANDMARK_COUNT = 68;
 
 /** 68 landmarks in full-resolution image pixels; points may lie outside the image. */

@@ -6,19 +6,12 @@
  * Anchors: r <= 0.05 (lips together; landmark jitter) -> 1, r >= 0.45 (wide open, e.g. surprise)
  * -> 0, with a smoothstep in between so the score is continuous and flat at both ends.
  */
-import type { Landmarks68 } from '../landmarks.js';
+import { INNER_LIP_FACING_PAIRS, LANDMARK_POINTS, type Landmarks68 } from '../landmarks.js';
 import { landmarksUsable } from './pixels/face-frame.js';
 import type { MeasureInput } from './types.js';
 
 export const MOUTH_CLOSED_RATIO = 0.05;
 export const MOUTH_WIDE_OPEN_RATIO = 0.45;
-
-/** Pairs of inner-lip points facing each other across the mouth (upper, lower). */
-const INNER_LIP_PAIRS = [
-  [61, 67],
-  [62, 66],
-  [63, 65],
-] as const;
 
 function distance(landmarks: Landmarks68, a: number, b: number): number {
   const p = landmarks[a];
@@ -29,11 +22,11 @@ function distance(landmarks: Landmarks68, a: number, b: number): number {
 
 /** Inner-lip gap over outer mouth width; 0 for a collapsed mouth. */
 export function mouthOpeningRatio(landmarks: Landmarks68): number {
-  const width = distance(landmarks, 48, 54);
+  const width = distance(landmarks, LANDMARK_POINTS.mouthRightCorner, LANDMARK_POINTS.mouthLeftCorner);
   if (!(width > 1e-6)) return 0;
   let gap = 0;
-  for (const [upper, lower] of INNER_LIP_PAIRS) gap += distance(landmarks, upper, lower);
-  return gap / INNER_LIP_PAIRS.length / width;
+  for (const [upper, lower] of INNER_LIP_FACING_PAIRS) gap += distance(landmarks, upper, lower);
+  return gap / INNER_LIP_FACING_PAIRS.length / width;
 }
 
 /** Maps an opening ratio onto closedness in [0, 1] with the module's anchors; NaN stays NaN (no made-up answer). */

@@ -30,12 +30,12 @@
  * only what can be seen: as a face goes black its parts fade to 0 (occluded), never to a default 1.
  */
 import { frameOf } from '../frame.js';
-import type { Landmarks68 } from '../landmarks.js';
+import { type Landmarks68, regionPoints } from '../landmarks.js';
 import { headPartRegions, OCCLUSION_HEAD_PARTS, type PartVisibility } from '../models/occlusion-head.js';
 import type { Occlusion, Point } from '../types.js';
 import { clipToRect } from './five-features.js';
 import { fitSkinModel, MIN_CHROMA_SUM, type RgbSamples, type SkinModel } from './pixels/chroma.js';
-import { type FaceFrame, faceFrame, landmarksUsable, pick } from './pixels/face-frame.js';
+import { type FaceFrame, faceFrame, landmarksUsable } from './pixels/face-frame.js';
 import { localLumaStd } from './pixels/local-contrast.js';
 import {
   convexHull,
@@ -112,17 +112,14 @@ interface PartRegion {
   readonly polygon: Point[];
 }
 
-const range = (first: number, last: number): number[] =>
-  Array.from({ length: last - first + 1 }, (_, i) => first + i);
-
 /** The four judged regions in image pixels: landmark contours grown by a fraction of the inter-ocular distance. */
 function partRegions(landmarks: Landmarks68, frame: FaceFrame): PartRegion[] {
   const iod = frame.interOcularPx;
   return [
-    { name: 'left_eye', polygon: growPolygon(pick(landmarks, range(42, 47)), 0.1 * iod) },
-    { name: 'right_eye', polygon: growPolygon(pick(landmarks, range(36, 41)), 0.1 * iod) },
-    { name: 'nose', polygon: growPolygon(convexHull(pick(landmarks, range(27, 35))), 0.08 * iod) },
-    { name: 'mouth', polygon: growPolygon(pick(landmarks, range(48, 59)), 0.05 * iod) },
+    { name: 'left_eye', polygon: growPolygon(regionPoints(landmarks, 'subjectLeftEye'), 0.1 * iod) },
+    { name: 'right_eye', polygon: growPolygon(regionPoints(landmarks, 'subjectRightEye'), 0.1 * iod) },
+    { name: 'nose', polygon: growPolygon(convexHull(regionPoints(landmarks, 'nose')), 0.08 * iod) },
+    { name: 'mouth', polygon: growPolygon(regionPoints(landmarks, 'outerLips'), 0.05 * iod) },
   ];
 }
 
@@ -262,10 +259,10 @@ export function measureOcclusion(input: MeasureInput, learned?: PartVisibility):
   const parts = partRegions(input.landmarks, frame);
   const reference = skinReferenceRegions(input.landmarks, frame);
   const iod = frame.interOcularPx;
-  const outerLips = pick(input.landmarks, range(48, 59));
+  const outerLips = regionPoints(input.landmarks, 'outerLips');
   const mouthRing = growPolygon(outerLips, MOUTH_RING_IOD * iod);
-  const nostrils = growPolygon(convexHull(pick(input.landmarks, range(31, 35))), NOSTRIL_GROW_IOD * iod);
-  const noseRing = growPolygon(convexHull(pick(input.landmarks, range(27, 35))), NOSE_RING_IOD * iod);
+  const nostrils = growPolygon(convexHull(regionPoints(input.landmarks, 'noseBase')), NOSTRIL_GROW_IOD * iod);
+  const noseRing = growPolygon(convexHull(regionPoints(input.landmarks, 'nose')), NOSE_RING_IOD * iod);
   const bounds = polygonsBounds([
     ...parts.map((p) => p.polygon),
     ...reference.map((r) => r.polygon),
@@ -293,9 +290,14 @@ export function measureOcclusion(input: MeasureInput, learned?: PartVisibility):
   const contrast = localLumaStd(crop, Math.min(3, Math.max(1, Math.round(0.04 * iodCrop))));
   const textureScale = 1 / referenceLuma;
   const innerMouth = new Uint8Array(crop.width * crop.height);
-  forEachPolygonSpan(toCrop(pick(input.landmarks, range(60, 67))), crop.width, crop.height, (y, x0, x1) => {
-    innerMouth.fill(1, y * crop.width + x0, y * crop.width + x1);
-  });
+  forEachPolygonSpan(
+    toCrop(regionPoints(input.landmarks, 'innerLips')),
+    crop.width,
+    crop.height,
+    (y, x0, x1) => {
+      innerMouth.fill(1, y * crop.width + x0, y * crop.width + x1);
+    },
+  );
 
   const structure: Record<PartName, number> = {
     left_eye: 1,
