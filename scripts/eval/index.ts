@@ -37,6 +37,7 @@ import {
   type SectionContext,
   sharpnessSection,
 } from './sections.js';
+import { matchFace } from './truth.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SECTIONS = ['occlusion', 'sharpness', 'brightness', 'pose', 'integrity', 'detection'] as const;
@@ -132,7 +133,10 @@ for (const [i, item] of baseItems.entries()) {
   const { base, faceCount } = result;
   // With --pool-engine, a face the other engine misses is left out of every per-face pool.
   const inPool =
-    poolBox === undefined || base === null || (await baseFace(item, poolBox)).base?.clean !== undefined;
+    poolBox === undefined ||
+    base === null ||
+    matchFace(await poolBox.analyze(base.image), base.truth, base.image.width, base.image.height) !==
+      undefined;
   if (base !== null && inPool) bases.push(base);
   faceCounts.set(item.key, faceCount);
   if ((i + 1) % 100 === 0) log(`  bases: ${i + 1}/${baseItems.length}`);
