@@ -170,6 +170,7 @@ for (const b of bases.filter((x) => x.clean !== undefined && x.iodPx >= 40).slic
 
 const ctx: SectionContext = {
   box,
+  poolBox,
   bases,
   items: chosen,
   faceCounts,

@@ -36,6 +36,11 @@ import {
 
 export interface SectionContext {
   readonly box: BlackBox;
+  /**
+   * The --pool-engine's black box, when given: relative pose errors (rotation, mirror) then count
+   * only the perturbed photos where it finds the face too, so two engines are judged on the same faces.
+   */
+  readonly poolBox?: BlackBox | undefined;
   readonly bases: readonly BaseFace[];
   readonly items: readonly DevItem[];
   /** Faces answered on each base photo (by item key), whether or not it has truth landmarks. */
@@ -513,6 +518,12 @@ export async function brightnessSection(ctx: SectionContext): Promise<Row[]> {
 
 // ---------------------------------------------------------------------------------- pose, mouth
 
+/** True without a pool engine; with one, whether it finds the face of `truth` in `image`. */
+async function poolFinds(ctx: SectionContext, image: RawImage, truth: Landmarks68): Promise<boolean> {
+  if (ctx.poolBox === undefined) return true;
+  return matchFace(await ctx.poolBox.analyze(image), truth, image.width, image.height) !== undefined;
+}
+
 export async function poseMouthSection(ctx: SectionContext): Promise<Row[]> {
   const gt = ctx.bases.filter((b) => b.truthSource === 'ground-truth' && b.clean !== undefined);
   const err = { yaw: [] as number[], pitch: [] as number[], roll: [] as number[] };
@@ -548,14 +559,13 @@ export async function poseMouthSection(ctx: SectionContext): Promise<Row[]> {
       };
     });
     const r = matchFace(faces, truthRot, rotated.width, rotated.height);
-    if (r !== undefined) {
-      tiltedFound++;
+    if (r !== undefined) tiltedFound++;
+    if (r !== undefined && (await poolFinds(ctx, rotated, truthRot)))
       rollErr.push(Math.abs(r.pose.roll - base.roll - theta));
-    }
     const mirrored = mirror(b.image);
     const truthM = b.truth.map((p) => ({ x: b.image.width - 1 - p.x, y: p.y }));
     const m = await answer(ctx.box, mirrored, truthM);
-    if (m !== undefined)
+    if (m !== undefined && (await poolFinds(ctx, mirrored, truthM)))
       mirrorErr.push((Math.abs(m.pose.yaw + base.yaw) + Math.abs(m.pose.roll + base.roll)) / 2);
   }
   const all = [...err.yaw, ...err.pitch, ...err.roll];
