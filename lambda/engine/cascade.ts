@@ -2,7 +2,8 @@
  * The detection cascade's decisions, as pure functions: BlazeFace looks first (cheap); SSD
  * MobileNetV1 looks as well when BlazeFace found nothing, was unsure, or saw small faces (a group
  * photo, where BlazeFace's 256-px input misses the smallest); every box is then verified by the
- * FaceMesh face-presence score. Constants come from `scripts/eval-detection.ts` runs on the dev sets.
+ * FaceMesh face-presence score (`isHumanFace`). Constants come from `scripts/eval-detection.ts` runs on
+ * the dev sets.
  */
 import type { Box } from './measures/types.js';
 import type { Detection } from './models/face-detector.js';
@@ -67,10 +68,35 @@ export function needsSsd(
  * SSD's detections plus BlazeFace's that overlap none of them by more than `iouThreshold`:
  * where both found a face, SSD's box (the calibrated geometry) is kept. Pure.
  */
-export function mergeDetections(
-  ssd: readonly Detection[],
-  blazeface: readonly Detection[],
+export function mergeDetections<T extends Detection>(
+  ssd: readonly T[],
+  blazeface: readonly T[],
   iouThreshold: number,
-): Detection[] {
+): T[] {
   return [...ssd, ...blazeface.filter((b) => ssd.every((s) => iou(s.box, b.box) <= iouThreshold))];
+}
+
+/** What decides whether a candidate box is a human face. */
+export interface VerifyConfig {
+  /** FaceMesh face-presence score that verifies any box on its own, in [0,1]. */
+  readonly verifyMinScore: number;
+  /** FaceMesh face-presence score that verifies a box SSD MobileNetV1 found at `minDetectionScore`, in [0,1]. */
+  readonly verifyMinScoreWithSsd: number;
+  /** SSD MobileNetV1's own threshold, in [0,1]. */
+  readonly minDetectionScore: number;
+}
+
+/**
+ * True when a candidate box is a human face: FaceMesh's face-presence score (best over the
+ * verification crops, in [0,1]) reaches `verifyMinScore`, or SSD MobileNetV1 scored the box at
+ * least `minDetectionScore` (`ssdScore`, undefined for a box only BlazeFace found) and FaceMesh
+ * does not rule it out (`verifyMinScoreWithSsd`). FaceMesh scores masked faces, above all with
+ * sunglasses or a cap, far below 0.5 where SSD is sure; it scores the cat's SSD boxes below 0.01.
+ * Pure.
+ */
+export function isHumanFace(presence: number, ssdScore: number | undefined, config: VerifyConfig): boolean {
+  if (presence >= config.verifyMinScore) return true;
+  return (
+    ssdScore !== undefined && ssdScore >= config.minDetectionScore && presence >= config.verifyMinScoreWithSsd
+  );
 }

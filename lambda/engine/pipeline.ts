@@ -5,7 +5,7 @@
 
 import { rawImageSource } from '../image/raw-source.js';
 import { resizeRaw } from '../image/resize.js';
-import { mergeDetections, needsSsd, toSsdGeometry } from './cascade.js';
+import { isHumanFace, mergeDetections, needsSsd, toSsdGeometry } from './cascade.js';
 import type { EngineConfig } from './config.js';
 import type { Landmarks68 } from './landmarks.js';
 import { rectAreaPx2, rectFromBox } from './measures/rect.js';
@@ -160,6 +160,7 @@ export type LocateConfig = Pick<
   | 'blazefaceMinFaceShare'
   | 'borderMinDetectionScore'
   | 'verifyMinScore'
+  | 'verifyMinScoreWithSsd'
   | 'verifyMarginsPerBox'
   | 'verifyMirroredAtBorder'
   | 'detectMaxSidePx'
@@ -174,6 +175,13 @@ export type LocateConfig = Pick<
 /** Overlap above which a BlazeFace box and an SSD box are the same face. */
 const SAME_FACE_IOU = 0.3;
 
+/** A detection and, where SSD MobileNetV1 found it, SSD's score (the verification rule reads it). */
+interface Found extends Detection {
+  readonly ssdScore: number | undefined;
+}
+
+const fromSsd = (found: readonly Detection[]): Found[] => found.map((d) => ({ ...d, ssdScore: d.score }));
+
 /**
  * Candidate faces in the pixels of `small`: BlazeFace, then SSD MobileNetV1 when the cascade says
  * so (`cascade.ts`), or SSD alone with `detector: 'ssd'`. `ssdRan` tells whether SSD already looked.
@@ -183,41 +191,48 @@ async function findCandidates(
   config: LocateConfig,
   small: RawImage,
   ssdTimed: (step: () => Promise<Detection[]>) => Promise<Detection[]>,
-): Promise<{ found: Detection[]; ssdRan: boolean }> {
+): Promise<{ found: Found[]; ssdRan: boolean }> {
   const runSsd = () => ssdTimed(() => detectFaces(models.detector, config, small));
-  if (config.detector === 'ssd') return { found: await runSsd(), ssdRan: true };
+  if (config.detector === 'ssd') return { found: fromSsd(await runSsd()), ssdRan: true };
   const quick = (
     await models.blazeface.predict(small, {
       minScore: config.blazefaceMinScore,
       iouThreshold: config.nmsIouThreshold,
     })
-  ).map((d) => ({ ...d, box: toSsdGeometry(d.box) }));
+  ).map((d) => ({ ...d, box: toSsdGeometry(d.box), ssdScore: undefined }));
   if (!needsSsd(quick, Math.max(small.width, small.height), config)) return { found: quick, ssdRan: false };
-  return { found: mergeDetections(await runSsd(), quick, SAME_FACE_IOU), ssdRan: true };
+  return { found: mergeDetections(fromSsd(await runSsd()), quick, SAME_FACE_IOU), ssdRan: true };
 }
 
 interface Candidate {
   readonly box: Box;
   readonly score: number;
+  readonly ssdScore: number | undefined;
   readonly rectAreaPx2: number;
 }
 
 /** Detections of the small copy as full-resolution candidates, cut faces completed past the border. */
-function toCandidates(found: readonly Detection[], small: RawImage, source: ImageSource): Candidate[] {
+function toCandidates(found: readonly Found[], small: RawImage, source: ImageSource): Candidate[] {
   // Per-axis factors: each side of the small copy was rounded separately.
   const sx = source.width / small.width;
   const sy = source.height / small.height;
   return found.map((d) => {
     const cut = completeCutBox(d.box, small.width, small.height);
     const box = { x: cut.x * sx, y: cut.y * sy, width: cut.width * sx, height: cut.height * sy };
-    return { box, score: d.score, rectAreaPx2: rectAreaPx2(rectFromBox(box, source.width, source.height)) };
+    return {
+      box,
+      score: d.score,
+      ssdScore: d.ssdScore,
+      rectAreaPx2: rectAreaPx2(rectFromBox(box, source.width, source.height)),
+    };
   });
 }
 
 /**
  * Finds the faces of the photo: detection on a copy whose longest side is `config.detectMaxSidePx`
  * (`findCandidates`), one region around the candidates at the scale their measures need,
- * verification of each candidate on it (FaceMesh face presence; when none passes and SSD has not
+ * verification of each candidate on it (FaceMesh face presence, or a low one where SSD found the box
+ * too: `isHumanFace`; when none passes and SSD has not
  * looked yet, SSD looks and the new candidates are verified the same way), the `maxFaces` largest
  * kept, then their landmarks.
  */
@@ -283,13 +298,13 @@ export async function locateFaces(
       }
       return best;
     });
-    return { kept: candidates.filter((_, i) => (scores[i] ?? 0) >= config.verifyMinScore), region };
+    return { kept: candidates.filter((c, i) => isHumanFace(scores[i] ?? 0, c.ssdScore, config)), region };
   };
 
   let verified = await verifyAll(toCandidates(first.found, small, source));
   if (verified.kept.length === 0 && !first.ssdRan) {
     const ssd = await timed('detect', () => ssdTimed(() => detectFaces(models.detector, config, small)));
-    if (ssd.length > 0) verified = await verifyAll(toCandidates(ssd, small, source));
+    if (ssd.length > 0) verified = await verifyAll(toCandidates(fromSsd(ssd), small, source));
   }
   const candidates = verified.kept
     .sort((a, b) => b.rectAreaPx2 - a.rectAreaPx2 || b.score - a.score)

@@ -1,4 +1,4 @@
-import { mergeDetections, needsSsd, toSsdGeometry } from '../../../lambda/engine/cascade.js';
+import { isHumanFace, mergeDetections, needsSsd, toSsdGeometry } from '../../../lambda/engine/cascade.js';
 import {
   BLAZEFACE_INPUT_PX,
   blazefaceAnchors,
@@ -66,6 +66,20 @@ describe('cascade decisions', () => {
       { box: box(300, 0, 80), score: 0.9 },
     ];
     expect(mergeDetections(ssd, blaze, 0.3).map((d) => d.box.x)).toEqual([0, 300]);
+  });
+
+  test('a box is a face when FaceMesh is sure, or when SSD is sure and FaceMesh does not rule it out', () => {
+    const verify = { verifyMinScore: 0.5, verifyMinScoreWithSsd: 0.05, minDetectionScore: 0.5 };
+    expect(isHumanFace(0.6, undefined, verify)).toBe(true);
+    expect(isHumanFace(0.3, undefined, verify)).toBe(false);
+    expect(isHumanFace(0.3, 0.9, verify)).toBe(true);
+    expect(isHumanFace(0.05, 0.5, verify)).toBe(true);
+    // SSD below its own threshold (a box kept at the border's lower threshold) does not vouch.
+    expect(isHumanFace(0.3, 0.4, verify)).toBe(false);
+    // The cat: SSD sure, FaceMesh certain it is no face.
+    expect(isHumanFace(0.009, 0.93, verify)).toBe(false);
+    // Equal thresholds turn the rule off.
+    expect(isHumanFace(0.3, 0.9, { ...verify, verifyMinScoreWithSsd: 0.5 })).toBe(false);
   });
 
   test('the geometry mapping moves and scales about the box centre', () => {
